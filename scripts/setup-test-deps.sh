@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that the tests need. Idempotent: installs only what is missing.
+#   chromium                 end-to-end tests (Playwright drives Debian's Chromium; never a download)
+#   imagemagick              makes 12-megapixel test photos
+#   libimage-exiftool-perl   writes EXIF (orientation, GPS, camera serial) into test photos and
+#                            checks that stored photos carry none
+set -euo pipefail
+
+PACKAGES=(chromium imagemagick libimage-exiftool-perl fonts-dejavu-core)
+missing=()
+for package in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: test packages already installed (${PACKAGES[*]})"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+  else
+    echo "setup: need root (or sudo) to apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: installed ${missing[*]}"

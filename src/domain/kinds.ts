@@ -1,0 +1,16 @@
+/** Per record kind: the empty field values a tombstone keeps. */
+import { EMPTY_OBSERVATION_FIELDS } from "./observation";
+import { EMPTY_PHOTO_FIELDS } from "./photo";
+import { EMPTY_PROJECT_FIELDS } from "./project";
+import type { RecordKind } from "./record";
+import { EMPTY_TRACK_CHUNK_FIELDS, EMPTY_TRACK_FIELDS } from "./track";
+import { EMPTY_WALK_FIELDS } from "./walk";
+
+export const EMPTY_FIELDS: Readonly<Record<RecordKind, object>> = {
+  project: EMPTY_PROJECT_FIELDS,
+  walk: EMPTY_WALK_FIELDS,
+  observation: EMPTY_OBSERVATION_FIELDS,
+  photo: EMPTY_PHOTO_FIELDS,
+  track: EMPTY_TRACK_FIELDS,
+  trackChunk: EMPTY_TRACK_CHUNK_FIELDS,
+};

@@ -1,0 +1,192 @@
+/**
+ * The Lykta package (`.lykta`): a zip that carries records (tombstones included) and photo
+ * bytes between devices, and serves as a walk's backup file. The manifest carries a magic
+ * value and a format version; a package from a newer app is refused with a message.
+ *
+ *   lykta.json          manifest
+ *   records.json        SyncedRecord[] in the shape of `manifest.shapeVersion`
+ *   photos/<sha256>.jpg photo bytes; the name is the SHA-256 of the bytes
+ */
+import { strFromU8, strToU8, unzipSync, type Zippable, zipSync } from "fflate";
+import { sha256Hex } from "./hash";
+import { migrateRecord } from "./migrations";
+import { CURRENT_SHAPE_VERSION, type SyncedRecord } from "./record";
+
+export const PACKAGE_MAGIC = "lykta-package";
+export const PACKAGE_FORMAT_VERSION = 1;
+export const PACKAGE_EXTENSION = ".lykta";
+export const PACKAGE_MIME_TYPE = "application/vnd.lykta+zip";
+const MANIFEST_PATH = "lykta.json";
+const RECORDS_PATH = "records.json";
+
+export interface PackageManifest {
+  magic: typeof PACKAGE_MAGIC;
+  formatVersion: number;
+  shapeVersion: number;
+  appVersion: string;
+  /** Epoch ms on the device that made the package. */
+  createdAt: number;
+  /** Device id (random, not personal) that made the package. */
+  createdBy: string;
+  /** What the package holds: one walk, or a whole project. */
+  scope: { projectId: string; walkId?: string };
+  recordCount: number;
+  photos: { id: string; path: string; byteLength: number }[];
+}
+
+export interface PackageContent {
+  manifest: PackageManifest;
+  records: SyncedRecord[];
+  /** Photo bytes by SHA-256 id. */
+  photos: Map<string, Uint8Array>;
+}
+
+export function buildPackage(
+  meta: Pick<PackageManifest, "appVersion" | "createdAt" | "createdBy" | "scope">,
+  records: readonly SyncedRecord[],
+  photos: ReadonlyMap<string, Uint8Array>,
+): Uint8Array {
+  const photoEntries = [...photos.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const manifest: PackageManifest = {
+    magic: PACKAGE_MAGIC,
+    formatVersion: PACKAGE_FORMAT_VERSION,
+    shapeVersion: CURRENT_SHAPE_VERSION,
+    ...meta,
+    recordCount: records.length,
+    photos: photoEntries.map(([id, bytes]) => ({
+      id,
+      path: `photos/${id}.jpg`,
+      byteLength: bytes.byteLength,
+    })),
+  };
+  const files: Zippable = {
+    [MANIFEST_PATH]: strToU8(JSON.stringify(manifest, null, 2)),
+    [RECORDS_PATH]: strToU8(JSON.stringify(records)),
+  };
+  // JPEG bytes do not compress further: store them (level 0) to save time on a tablet.
+  for (const [id, bytes] of photoEntries) files[`photos/${id}.jpg`] = [bytes, { level: 0 }];
+  return zipSync(files, { level: 6 });
+}
+
+export type PackageProblemReason =
+  | "not_a_package"
+  | "newer_format"
+  | "newer_shape"
+  | "malformed"
+  | "photo_mismatch";
+
+export interface PackageProblem {
+  reason: PackageProblemReason;
+  /** Where: a path in the package, or a record index. */
+  where: string;
+  detail: string;
+}
+
+export type PackageReadResult =
+  | { ok: true; content: PackageContent; problems: PackageProblem[] }
+  | { ok: false; problem: PackageProblem };
+
+/**
+ * Read and check a package. Refuses the whole package when it is not one, or comes from a
+ * newer app; otherwise returns the good records and photos, and a problem for each bad one,
+ * so nothing bad is stored unless the user agrees to keep the good part.
+ */
+export async function readPackage(bytes: Uint8Array): Promise<PackageReadResult> {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes);
+  } catch (error) {
+    return fail("not_a_package", "file", `not a zip archive (${(error as Error).message})`);
+  }
+  const manifestBytes = files[MANIFEST_PATH];
+  if (!manifestBytes) return fail("not_a_package", MANIFEST_PATH, "the archive has no lykta.json");
+  let manifest: PackageManifest;
+  try {
+    manifest = JSON.parse(strFromU8(manifestBytes));
+  } catch (error) {
+    return fail("malformed", MANIFEST_PATH, `not JSON: ${(error as Error).message}`);
+  }
+  if (manifest?.magic !== PACKAGE_MAGIC) {
+    return fail("not_a_package", `${MANIFEST_PATH}: magic`, "not a Lykta package");
+  }
+  if (!Number.isInteger(manifest.formatVersion) || manifest.formatVersion < 1) {
+    return fail("malformed", `${MANIFEST_PATH}: formatVersion`, "missing or invalid");
+  }
+  if (manifest.formatVersion > PACKAGE_FORMAT_VERSION) {
+    return fail(
+      "newer_format",
+      `${MANIFEST_PATH}: formatVersion`,
+      `package format ${manifest.formatVersion} comes from a newer Lykta (${manifest.appVersion}); this app reads format ${PACKAGE_FORMAT_VERSION}. Update the app.`,
+    );
+  }
+  if (manifest.shapeVersion > CURRENT_SHAPE_VERSION) {
+    return fail(
+      "newer_shape",
+      `${MANIFEST_PATH}: shapeVersion`,
+      `records of shape ${manifest.shapeVersion} come from a newer Lykta (${manifest.appVersion}); update the app.`,
+    );
+  }
+  const recordBytes = files[RECORDS_PATH];
+  if (!recordBytes) return fail("malformed", RECORDS_PATH, "missing");
+  let rawRecords: unknown;
+  try {
+    rawRecords = JSON.parse(strFromU8(recordBytes));
+  } catch (error) {
+    return fail("malformed", RECORDS_PATH, `not JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(rawRecords)) return fail("malformed", RECORDS_PATH, "not a list of records");
+  const problems: PackageProblem[] = [];
+  const records: SyncedRecord[] = [];
+  for (const [index, raw] of rawRecords.entries()) {
+    const migration = migrateRecord(raw);
+    if (migration.ok) records.push(migration.record);
+    else if (migration.reason === "newer_shape") {
+      return fail(
+        "newer_shape",
+        `${RECORDS_PATH}[${index}]`,
+        `${migration.detail}. Update the app.`,
+      );
+    } else {
+      problems.push({
+        reason: "malformed",
+        where: `${RECORDS_PATH}[${index}]`,
+        detail: migration.detail,
+      });
+    }
+  }
+  const photos = new Map<string, Uint8Array>();
+  for (const entry of Array.isArray(manifest.photos) ? manifest.photos : []) {
+    const photoBytes = files[entry.path];
+    if (!photoBytes) {
+      problems.push({ reason: "photo_mismatch", where: entry.path, detail: "listed but missing" });
+      continue;
+    }
+    const actual = await sha256Hex(photoBytes);
+    if (actual !== entry.id) {
+      problems.push({
+        reason: "photo_mismatch",
+        where: entry.path,
+        detail: `bytes hash to ${actual.slice(0, 12)}…, not ${entry.id.slice(0, 12)}… (damaged file)`,
+      });
+      continue;
+    }
+    photos.set(entry.id, photoBytes);
+  }
+  return { ok: true, content: { manifest, records, photos }, problems };
+}
+
+function fail(reason: PackageProblemReason, where: string, detail: string): PackageReadResult {
+  return { ok: false, problem: { reason, where, detail } };
+}
+
+/** A file name for a walk package: "Lykta Vivalla kväll 2026-11-24.lykta", safe everywhere. */
+export function packageFileName(title: string, date: string): string {
+  const safe = [...title.normalize("NFC")]
+    // Characters that Windows, macOS or Android refuse in file names, and control characters.
+    .map((character) => (character < " " || '\\/:*?"<>|'.includes(character) ? " " : character))
+    .join("")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 80);
+  return `Lykta ${safe || "vandring"} ${date}${PACKAGE_EXTENSION}`;
+}

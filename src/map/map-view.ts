@@ -1,0 +1,622 @@
+/**
+ * The only place that imports maplibre-gl and terra-draw. The rest of the app talks to the
+ * map through this small adapter: set data, draw a geometry, edit a geometry. Updates are
+ * batched per animation frame.
+ */
+import circle from "@turf/circle";
+import type { Feature, FeatureCollection, Geometry, LineString, Polygon } from "geojson";
+import {
+  AttributionControl,
+  type GeoJSONSource,
+  type LayerSpecification,
+  Map as MapLibreMap,
+  type MapMouseEvent,
+  NavigationControl,
+  type SourceSpecification,
+  type StyleSpecification,
+  setWorkerUrl,
+} from "maplibre-gl";
+import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
+import "maplibre-gl/dist/maplibre-gl.css";
+import {
+  TerraDraw,
+  TerraDrawLineStringMode,
+  TerraDrawPointMode,
+  TerraDrawPolygonMode,
+  TerraDrawSelectMode,
+} from "terra-draw";
+import { TerraDrawMapLibreGLAdapter } from "terra-draw-maplibre-gl-adapter";
+import {
+  type BasemapSetting,
+  OSM_ATTRIBUTION,
+  OSM_MAX_ZOOM,
+  OSM_TILE_URL,
+} from "../domain/basemap";
+import type { Fix } from "../domain/track";
+
+setWorkerUrl(workerUrl);
+
+export type DrawKind = "point" | "line" | "polygon";
+
+export interface MapViewOptions {
+  container: HTMLElement;
+  basemap: BasemapSetting;
+  night: boolean;
+  center: [number, number];
+  zoom: number;
+  /** Label of the map canvas for screen readers. */
+  label: string;
+  onSelectObservation(id: string): void;
+  onBasemapError(): void;
+  onMove?(center: [number, number], zoom: number): void;
+}
+
+const SOURCE_OBSERVATIONS = "lykta-observations";
+const SOURCE_POSITION = "lykta-position";
+const SOURCE_TRACKS = "lykta-tracks";
+const SOURCE_AREA = "lykta-area";
+const SOURCE_BASEMAP = "lykta-basemap";
+const OBSERVATION_LAYERS = ["lykta-obs-fill", "lykta-obs-line", "lykta-obs-point"];
+
+/**
+ * Severity colours from yellow (1) to deep red (5), chosen to stay distinct on a light
+ * background, a dark one and a dimmed basemap; every symbol also has an outline.
+ */
+const SEVERITY_COLOURS = ["#f6c744", "#f39c34", "#e8682a", "#d13a2f", "#8e1b2a"];
+
+function severityColour(): unknown {
+  return [
+    "match",
+    ["get", "severity"],
+    1,
+    SEVERITY_COLOURS[0],
+    2,
+    SEVERITY_COLOURS[1],
+    3,
+    SEVERITY_COLOURS[2],
+    4,
+    SEVERITY_COLOURS[3],
+    5,
+    SEVERITY_COLOURS[4],
+    "#888888",
+  ];
+}
+
+/** Positive observations ("feels safe") show in green. */
+function observationColour(): unknown {
+  return ["case", ["==", ["get", "group"], "positive"], "#2e9d5b", severityColour()];
+}
+
+const EMPTY_COLLECTION: FeatureCollection = { type: "FeatureCollection", features: [] };
+
+export function webglAvailable(): boolean {
+  try {
+    const canvas = document.createElement("canvas");
+    return Boolean(canvas.getContext("webgl2") ?? canvas.getContext("webgl"));
+  } catch {
+    return false;
+  }
+}
+
+function basemapSource(setting: BasemapSetting): SourceSpecification | null {
+  if (setting.kind === "osm") {
+    return {
+      type: "raster",
+      tiles: [OSM_TILE_URL],
+      tileSize: 256,
+      maxzoom: OSM_MAX_ZOOM,
+      attribution: OSM_ATTRIBUTION,
+    };
+  }
+  if (setting.kind === "raster") {
+    return {
+      type: "raster",
+      tiles: [setting.url],
+      tileSize: 256,
+      attribution: setting.attribution,
+    };
+  }
+  return null;
+}
+
+function overlaySources(): Record<string, SourceSpecification> {
+  return {
+    [SOURCE_AREA]: { type: "geojson", data: EMPTY_COLLECTION },
+    [SOURCE_TRACKS]: { type: "geojson", data: EMPTY_COLLECTION },
+    [SOURCE_OBSERVATIONS]: { type: "geojson", data: EMPTY_COLLECTION, promoteId: "id" },
+    [SOURCE_POSITION]: { type: "geojson", data: EMPTY_COLLECTION },
+  };
+}
+
+function overlayLayers(night: boolean): LayerSpecification[] {
+  const outline = night ? "#0b0e13" : "#ffffff";
+  const selected = night ? "#7fd1ff" : "#0057b8";
+  return [
+    {
+      id: "lykta-area-line",
+      type: "line",
+      source: SOURCE_AREA,
+      paint: {
+        "line-color": night ? "#9fb3c8" : "#3d4f63",
+        "line-width": 2,
+        "line-dasharray": [3, 2],
+      },
+    },
+    {
+      id: "lykta-tracks",
+      type: "line",
+      source: SOURCE_TRACKS,
+      paint: {
+        "line-color": [
+          "case",
+          ["==", ["get", "kind"], "walking"],
+          "#b05cff",
+          night ? "#5fb3ff" : "#1f6fd1",
+        ],
+        "line-width": ["case", ["==", ["get", "kind"], "walking"], 5, 3],
+        "line-opacity": 0.85,
+      },
+      layout: { "line-cap": "round", "line-join": "round" },
+    },
+    {
+      id: "lykta-obs-fill",
+      type: "fill",
+      source: SOURCE_OBSERVATIONS,
+      filter: ["==", ["geometry-type"], "Polygon"],
+      paint: { "fill-color": observationColour() as never, "fill-opacity": 0.35 },
+    },
+    {
+      id: "lykta-obs-selected-halo",
+      type: "line",
+      source: SOURCE_OBSERVATIONS,
+      filter: ["==", ["get", "selected"], true],
+      paint: { "line-color": selected, "line-width": 9, "line-opacity": 0.7 },
+      layout: { "line-cap": "round", "line-join": "round" },
+    },
+    {
+      id: "lykta-obs-line",
+      type: "line",
+      source: SOURCE_OBSERVATIONS,
+      filter: ["!=", ["geometry-type"], "Point"],
+      paint: { "line-color": observationColour() as never, "line-width": 5 },
+      layout: { "line-cap": "round", "line-join": "round" },
+    },
+    {
+      id: "lykta-obs-point",
+      type: "circle",
+      source: SOURCE_OBSERVATIONS,
+      filter: ["==", ["geometry-type"], "Point"],
+      paint: {
+        "circle-color": observationColour() as never,
+        "circle-radius": ["case", ["==", ["get", "selected"], true], 13, 10],
+        "circle-stroke-color": ["case", ["==", ["get", "selected"], true], selected, outline],
+        "circle-stroke-width": ["case", ["==", ["get", "selected"], true], 4, 2.5],
+      },
+    },
+    {
+      id: "lykta-position-accuracy",
+      type: "fill",
+      source: SOURCE_POSITION,
+      filter: ["==", ["geometry-type"], "Polygon"],
+      paint: { "fill-color": "#2f80ed", "fill-opacity": 0.15, "fill-outline-color": "#2f80ed" },
+    },
+    {
+      id: "lykta-position",
+      type: "circle",
+      source: SOURCE_POSITION,
+      filter: ["==", ["geometry-type"], "Point"],
+      paint: {
+        "circle-color": "#2f80ed",
+        "circle-radius": 8,
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 3,
+      },
+    },
+  ];
+}
+
+/** Night mode dims the basemap: less glare for eyes adapted to the dark. */
+function basemapPaint(night: boolean) {
+  return night
+    ? { "raster-brightness-max": 0.45, "raster-saturation": -0.6, "raster-contrast": 0.1 }
+    : { "raster-brightness-max": 1, "raster-saturation": 0, "raster-contrast": 0 };
+}
+
+function buildStyle(setting: BasemapSetting, night: boolean): StyleSpecification {
+  const sources: Record<string, SourceSpecification> = { ...overlaySources() };
+  const layers: LayerSpecification[] = [
+    {
+      id: "lykta-background",
+      type: "background",
+      paint: { "background-color": night ? "#141a22" : "#eef1ec" },
+    },
+  ];
+  const source = basemapSource(setting);
+  if (source) {
+    sources[SOURCE_BASEMAP] = source;
+    layers.push({
+      id: "lykta-basemap",
+      type: "raster",
+      source: SOURCE_BASEMAP,
+      paint: basemapPaint(night),
+    });
+  }
+  layers.push(...overlayLayers(night));
+  return { version: 8, sources, layers };
+}
+
+export class MapView {
+  readonly map: MapLibreMap;
+  private draw: TerraDraw | undefined;
+  private pending = new Map<string, FeatureCollection>();
+  private frame = 0;
+  private night: boolean;
+  private selectedId: string | null = null;
+  private observations: FeatureCollection = EMPTY_COLLECTION;
+  private ready: Promise<void>;
+  private drawResolve: ((geometry: Geometry | null) => void) | undefined;
+  private editingId: string | undefined;
+  private lineMode: TerraDrawLineStringMode | undefined;
+  private polygonMode: TerraDrawPolygonMode | undefined;
+
+  constructor(private readonly options: MapViewOptions) {
+    this.night = options.night;
+    this.map = new MapLibreMap({
+      container: options.container,
+      style: buildStyle(
+        options.basemap.kind === "style" ? { kind: "none" } : options.basemap,
+        options.night,
+      ),
+      center: options.center,
+      zoom: options.zoom,
+      attributionControl: false,
+      dragRotate: false,
+      pitchWithRotate: false,
+      touchPitch: false,
+      maxZoom: 21,
+      fadeDuration: 0,
+    });
+    this.map.touchZoomRotate.disableRotation();
+    this.map.addControl(new NavigationControl({ showCompass: false }), "top-right");
+    this.map.addControl(new AttributionControl({ compact: false }), "bottom-right");
+    this.map.getCanvas().setAttribute("aria-label", options.label);
+    this.map.on("error", (event) => {
+      // A failing basemap tile (offline, blocked) must not break the map or spam the console.
+      const sourceId = (event as { sourceId?: string }).sourceId;
+      if (sourceId === SOURCE_BASEMAP || options.basemap.kind === "style") options.onBasemapError();
+    });
+    this.map.on("click", (event) => this.onClick(event));
+    this.map.on("moveend", () => {
+      const center = this.map.getCenter();
+      options.onMove?.([center.lng, center.lat], this.map.getZoom());
+    });
+    for (const layer of OBSERVATION_LAYERS) {
+      this.map.on("mouseenter", layer, () => {
+        this.map.getCanvas().style.cursor = "pointer";
+      });
+      this.map.on("mouseleave", layer, () => {
+        this.map.getCanvas().style.cursor = "";
+      });
+    }
+    if (options.basemap.kind === "style") {
+      // A vector style from a URL: our overlays go on top of its layers.
+      const night = options.night;
+      this.map.setStyle(options.basemap.url, {
+        transformStyle: (_previous, next) => ({
+          ...next,
+          sources: { ...next.sources, ...overlaySources() },
+          layers: [...next.layers, ...overlayLayers(night)],
+        }),
+      });
+    }
+    this.ready = new Promise<void>((resolve) => {
+      if (this.map.loaded()) resolve();
+      else this.map.once("load", () => resolve());
+    }).then(() => this.startDraw());
+  }
+
+  /** Resolves when the map has loaded its style and the drawing tools are ready. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  private startDraw() {
+    const colour = this.night ? "#7fd1ff" : "#0057b8";
+    this.lineMode = new TerraDrawLineStringMode({
+      styles: {
+        lineStringColor: colour,
+        lineStringWidth: 5,
+        closingPointColor: colour,
+        closingPointWidth: 10,
+      },
+    });
+    this.polygonMode = new TerraDrawPolygonMode({
+      styles: { fillColor: colour, outlineColor: colour, outlineWidth: 4, closingPointWidth: 10 },
+    });
+    this.draw = new TerraDraw({
+      adapter: new TerraDrawMapLibreGLAdapter({ map: this.map }),
+      modes: [
+        new TerraDrawPointMode({
+          styles: {
+            pointColor: colour,
+            pointWidth: 10,
+            pointOutlineColor: "#ffffff",
+            pointOutlineWidth: 3,
+          },
+        }),
+        this.lineMode,
+        this.polygonMode,
+        new TerraDrawSelectMode({
+          flags: {
+            point: { feature: { draggable: true } },
+            linestring: {
+              feature: {
+                draggable: true,
+                coordinates: { midpoints: true, draggable: true, deletable: true },
+              },
+            },
+            polygon: {
+              feature: {
+                draggable: true,
+                coordinates: { midpoints: true, draggable: true, deletable: true },
+              },
+            },
+          },
+          styles: {
+            selectedPolygonColor: colour,
+            selectedPolygonOutlineColor: colour,
+            selectedLineStringColor: colour,
+            selectedPointColor: colour,
+            selectionPointWidth: 10,
+            selectionPointColor: colour,
+            selectionPointOutlineColor: "#ffffff",
+            selectionPointOutlineWidth: 3,
+            midPointWidth: 8,
+            selectedPointWidth: 12,
+          },
+        }),
+      ],
+    });
+    this.draw.start();
+    this.draw.setMode("static");
+    this.draw.on("finish", (id, context) => {
+      if (context.action !== "draw" || !this.drawResolve || !this.draw) return;
+      const feature = this.draw.getSnapshotFeature(id);
+      this.draw.removeFeatures([id]);
+      this.draw.setMode("static");
+      const resolve = this.drawResolve;
+      this.drawResolve = undefined;
+      resolve(feature ? (feature.geometry as Geometry) : null);
+    });
+  }
+
+  private onClick(event: MapMouseEvent) {
+    if (this.draw?.getMode() !== "static") return;
+    const layers = OBSERVATION_LAYERS.filter((layer) => this.map.getLayer(layer));
+    // A finger is about 9 mm wide: query a box, not a pixel.
+    const radius = 16;
+    const features = this.map.queryRenderedFeatures(
+      [
+        [event.point.x - radius, event.point.y - radius],
+        [event.point.x + radius, event.point.y + radius],
+      ],
+      { layers },
+    );
+    const id = features[0]?.properties?.id;
+    if (typeof id === "string") this.options.onSelectObservation(id);
+  }
+
+  private schedule(sourceId: string, data: FeatureCollection) {
+    this.pending.set(sourceId, data);
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      for (const [id, collection] of this.pending) {
+        (this.map.getSource(id) as GeoJSONSource | undefined)?.setData(collection);
+      }
+      this.pending.clear();
+    });
+  }
+
+  /** Observations as GeoJSON features with properties id, severity, group. */
+  setObservations(collection: FeatureCollection) {
+    this.observations = collection;
+    this.schedule(SOURCE_OBSERVATIONS, this.withSelection());
+  }
+
+  setSelected(id: string | null) {
+    if (id === this.selectedId) return;
+    this.selectedId = id;
+    this.schedule(SOURCE_OBSERVATIONS, this.withSelection());
+  }
+
+  private withSelection(): FeatureCollection {
+    if (this.selectedId === null && !this.editingId) return this.observations;
+    return {
+      type: "FeatureCollection",
+      features: this.observations.features
+        // The feature being edited is shown by the drawing tool only.
+        .filter((feature) => feature.properties?.id !== this.editingId)
+        .map((feature) =>
+          feature.properties?.id === this.selectedId
+            ? { ...feature, properties: { ...feature.properties, selected: true } }
+            : feature,
+        ),
+    };
+  }
+
+  setPosition(fix: Fix | null) {
+    if (!fix) {
+      this.schedule(SOURCE_POSITION, EMPTY_COLLECTION);
+      return;
+    }
+    const accuracy = circle([fix.lon, fix.lat], Math.max(fix.accuracyM, 1), {
+      steps: 48,
+      units: "meters",
+    });
+    this.schedule(SOURCE_POSITION, {
+      type: "FeatureCollection",
+      features: [
+        accuracy,
+        {
+          type: "Feature",
+          geometry: { type: "Point", coordinates: [fix.lon, fix.lat] },
+          properties: {},
+        },
+      ],
+    });
+  }
+
+  /** Recorded routes and the line being walked (property kind: "route" or "walking"). */
+  setTracks(lines: Feature<LineString>[]) {
+    this.schedule(SOURCE_TRACKS, { type: "FeatureCollection", features: lines });
+  }
+
+  setArea(polygon: Polygon | null) {
+    this.schedule(SOURCE_AREA, {
+      type: "FeatureCollection",
+      features: polygon ? [{ type: "Feature", geometry: polygon, properties: {} }] : [],
+    });
+  }
+
+  getCenter(): [number, number] {
+    const center = this.map.getCenter();
+    return [center.lng, center.lat];
+  }
+
+  flyTo(lon: number, lat: number, zoom?: number) {
+    this.map.easeTo({ center: [lon, lat], ...(zoom !== undefined ? { zoom } : {}), duration: 400 });
+  }
+
+  fitBounds(bounds: [number, number, number, number]) {
+    this.map.fitBounds(bounds, { padding: 60, maxZoom: 18, duration: 0 });
+  }
+
+  /**
+   * Night mode: dark background, dimmed basemap, outlines that read on dark. Changed in
+   * place (not by a new style), so the drawing tool's layers stay.
+   */
+  setNight(night: boolean) {
+    if (night === this.night) return;
+    this.night = night;
+    const map = this.map;
+    if (map.getLayer("lykta-background")) {
+      map.setPaintProperty("lykta-background", "background-color", night ? "#141a22" : "#eef1ec");
+    }
+    if (map.getLayer("lykta-basemap")) {
+      const dim = basemapPaint(night);
+      for (const property of [
+        "raster-brightness-max",
+        "raster-saturation",
+        "raster-contrast",
+      ] as const) {
+        map.setPaintProperty("lykta-basemap", property, dim[property]);
+      }
+    }
+    for (const layer of overlayLayers(night)) {
+      if (!map.getLayer(layer.id) || !("paint" in layer) || !layer.paint) continue;
+      for (const [property, value] of Object.entries(layer.paint)) {
+        map.setPaintProperty(layer.id, property as "fill-color", value as never);
+      }
+    }
+  }
+
+  /** Let the person draw a geometry by touch. Resolves with it, or null when cancelled. */
+  async drawGeometry(kind: DrawKind): Promise<Geometry | null> {
+    await this.ready;
+    this.cancelDrawing();
+    const draw = this.draw!;
+    draw.setMode(kind === "line" ? "linestring" : kind);
+    return new Promise((resolve) => {
+      this.drawResolve = resolve;
+    });
+  }
+
+  /**
+   * Finish a line or polygon being drawn, as the Enter key does in terra-draw (touch users
+   * have no Enter key: this backs the "Done" button).
+   */
+  finishDrawing() {
+    const draw = this.draw;
+    if (!draw || !this.drawResolve) return;
+    const mode =
+      draw.getMode() === "linestring"
+        ? this.lineMode
+        : draw.getMode() === "polygon"
+          ? this.polygonMode
+          : undefined;
+    // The modes' public key handler; "Enter" is their default finish key.
+    mode?.onKeyUp({ key: "Enter", heldKeys: [], preventDefault: () => undefined });
+  }
+
+  cancelDrawing() {
+    if (!this.draw) return;
+    if (this.drawResolve) {
+      const resolve = this.drawResolve;
+      this.drawResolve = undefined;
+      this.draw.setMode("static");
+      for (const feature of this.draw.getSnapshot())
+        if (feature.id !== this.editingId) this.draw.removeFeatures([feature.id!]);
+      resolve(null);
+    }
+  }
+
+  /** Start editing an existing geometry: move it, drag its vertices. */
+  async beginEdit(id: string, geometry: Geometry): Promise<void> {
+    await this.ready;
+    const draw = this.draw!;
+    this.cancelDrawing();
+    this.endEdit();
+    const mode =
+      geometry.type === "Point"
+        ? "point"
+        : geometry.type === "LineString"
+          ? "linestring"
+          : "polygon";
+    const editId = draw.getFeatureId();
+    const [validation] = draw.addFeatures([
+      { id: editId, type: "Feature", geometry: geometry as never, properties: { mode } },
+    ]);
+    if (!validation?.valid) throw new Error(`beginEdit: geometry refused (${validation?.reason})`);
+    this.editingId = String(editId);
+    draw.setMode("select");
+    draw.selectFeature(editId);
+    this.editingFeatureId = editId;
+    this.schedule(SOURCE_OBSERVATIONS, this.withSelection());
+    void id;
+  }
+
+  private editingFeatureId: string | number | undefined;
+
+  /** Finish editing: returns the edited geometry (or null if nothing was being edited). */
+  endEdit(): Geometry | null {
+    const draw = this.draw;
+    if (!draw || this.editingFeatureId === undefined) return null;
+    const feature = draw.getSnapshotFeature(this.editingFeatureId);
+    try {
+      draw.deselectFeature(this.editingFeatureId);
+    } catch {
+      // Already deselected.
+    }
+    draw.removeFeatures([this.editingFeatureId]);
+    draw.setMode("static");
+    this.editingFeatureId = undefined;
+    this.editingId = undefined;
+    this.schedule(SOURCE_OBSERVATIONS, this.withSelection());
+    return feature ? (feature.geometry as Geometry) : null;
+  }
+
+  resize() {
+    this.map.resize();
+  }
+
+  destroy() {
+    cancelAnimationFrame(this.frame);
+    try {
+      this.draw?.stop();
+    } catch {
+      // The map may already be gone.
+    }
+    this.map.remove();
+  }
+}

@@ -1,0 +1,532 @@
+/**
+ * Actions: a user intent becomes a domain change, the change is stored, and only then do
+ * the signals (and so the UI) show it. Flow: action -> domain change -> write -> signals.
+ */
+import { batch } from "@preact/signals";
+import type { Polygon } from "geojson";
+import { type HistoryEntry, type HistoryLabel, pushHistory, replayEntry } from "../domain/history";
+import { newId } from "../domain/ids";
+import { EMPTY_FIELDS } from "../domain/kinds";
+import {
+  createObservation,
+  type ObservationFields,
+  type ObservationInput,
+  type ObservationRecord,
+  validateObservation,
+} from "../domain/observation";
+import { buildPackage, packageFileName, readPackage } from "../domain/package";
+import { createPhotoRecord, type PhotoFields } from "../domain/photo";
+import {
+  createProject,
+  type ProjectFields,
+  type ProjectRecord,
+  validateProject,
+} from "../domain/project";
+import { editRecord, restoreRecord, type SyncedRecord, tombstoneRecord } from "../domain/record";
+import type { FieldErrors } from "../domain/validation";
+import {
+  createWalk,
+  EMPTY_WALK_FIELDS,
+  validateWalk,
+  type WalkFields,
+  type WalkRecord,
+} from "../domain/walk";
+import { announceChanges, onChanges } from "../storage/broadcast";
+import { processPhoto } from "../workers/photo-processing";
+import { formatBytes, t } from "./i18n";
+import { ctx, db, notify, reportStorageError } from "./session";
+import {
+  CHECKLIST,
+  changedSinceBackup,
+  editor,
+  GROUP_IDS,
+  history,
+  ORGANISATION_IDS,
+  projects,
+  route,
+  selectedId,
+  walkCounts,
+  walkRecords,
+  walks,
+} from "./store";
+
+export type ActionResult<T> = { ok: true; value: T } | { ok: false; errors?: FieldErrors<never> };
+
+/** Put records into the open walk's view (only those that belong to it). */
+function showInWalk(records: readonly SyncedRecord[]) {
+  const current = route.value;
+  if (current.screen !== "walk") return;
+  const next = new Map(walkRecords.value);
+  let changed = false;
+  for (const record of records) {
+    if (record.walkId === current.walkId) {
+      next.set(record.id, record);
+      changed = true;
+    }
+  }
+  if (changed) walkRecords.value = next;
+}
+
+/**
+ * The one path for local changes: write, then show, then tell other tabs. Returns false
+ * (after telling the user) when the write failed; nothing already saved is touched.
+ */
+export async function commit(
+  records: readonly SyncedRecord[],
+  historyLabel?: HistoryLabel,
+  before?: ReadonlyMap<string, SyncedRecord | null>,
+): Promise<boolean> {
+  if (records.length === 0) return true;
+  try {
+    await db().putRecords(records);
+  } catch (error) {
+    reportStorageError(error);
+    return false;
+  }
+  batch(() => {
+    showInWalk(records);
+    refreshListsFor(records);
+    if (historyLabel && before) {
+      const entry: HistoryEntry = {
+        label: historyLabel,
+        changes: records.map((after) => ({ before: before.get(after.id) ?? null, after })),
+      };
+      history.value = pushHistory(history.value, entry);
+    }
+    if (records.some((record) => record.kind !== "project")) changedSinceBackup.value = true;
+  });
+  announceChanges({
+    type: "records",
+    ids: records.map((record) => record.id),
+    kinds: [...new Set(records.map((record) => record.kind))],
+  });
+  return true;
+}
+
+function refreshListsFor(records: readonly SyncedRecord[]) {
+  for (const record of records) {
+    if (record.kind === "project") {
+      const others = projects.value.filter((project) => project.id !== record.id);
+      projects.value = record.deleted ? others : sortProjects([...others, record as ProjectRecord]);
+    } else if (record.kind === "walk") {
+      const others = walks.value.filter((walk) => walk.id !== record.id);
+      walks.value = record.deleted ? others : [...others, record as WalkRecord];
+    }
+  }
+}
+
+function sortProjects(list: ProjectRecord[]) {
+  return list.sort((a, b) => a.fields.name.localeCompare(b.fields.name, "sv"));
+}
+
+// ---- projects and walks -----------------------------------------------------------------
+
+export async function loadProjects(): Promise<void> {
+  const all = await db().listByKind<ProjectRecord>("project");
+  projects.value = sortProjects(all.filter((project) => !project.deleted));
+}
+
+export async function saveProject(
+  input: ProjectFields,
+  existingId?: string,
+): Promise<ActionResult<ProjectRecord>> {
+  const validated = validateProject(input);
+  if (!validated.ok) return { ok: false, errors: validated.errors as FieldErrors<never> };
+  const existing = existingId
+    ? projects.value.find((project) => project.id === existingId)
+    : undefined;
+  const record = existing
+    ? editRecord(existing, validated.value, ctx())
+    : createProject(validated.value, ctx());
+  if (record === existing) return { ok: true, value: record };
+  return (await commit([record])) ? { ok: true, value: record } : { ok: false };
+}
+
+export async function loadWalks(projectId: string): Promise<void> {
+  const store = db();
+  const list = (await store.listProjectKind<WalkRecord>(projectId, "walk")).filter(
+    (walk) => !walk.deleted,
+  );
+  const observations = await store.listProjectKind<ObservationRecord>(projectId, "observation");
+  const counts: Record<string, number> = {};
+  for (const observation of observations) {
+    if (observation.deleted || !observation.walkId) continue;
+    counts[observation.walkId] = (counts[observation.walkId] ?? 0) + 1;
+  }
+  batch(() => {
+    walks.value = list;
+    walkCounts.value = counts;
+  });
+}
+
+export function blankWalkFields(date: string): WalkFields {
+  return { ...EMPTY_WALK_FIELDS, date, startTime: "18:00", endTime: "20:00" };
+}
+
+export async function saveWalk(
+  projectId: string,
+  input: WalkFields,
+  existingId?: string,
+): Promise<ActionResult<WalkRecord>> {
+  const validated = validateWalk(input, ORGANISATION_IDS, GROUP_IDS);
+  if (!validated.ok) return { ok: false, errors: validated.errors as FieldErrors<never> };
+  const existing = existingId
+    ? ((walkRecords.value.get(existingId) as WalkRecord | undefined) ??
+      walks.value.find((walk) => walk.id === existingId))
+    : undefined;
+  const record = existing
+    ? editRecord(existing, validated.value, ctx())
+    : createWalk(projectId, validated.value, ctx());
+  if (record === existing) return { ok: true, value: record };
+  return (await commit([record])) ? { ok: true, value: record } : { ok: false };
+}
+
+/** Change some walk fields directly (participant counts, area), validated as a whole. */
+export async function patchWalk(walkId: string, patch: Partial<WalkFields>): Promise<boolean> {
+  const walk = walkRecords.value.get(walkId) as WalkRecord | undefined;
+  if (!walk) return false;
+  const result = await saveWalk(walk.projectId, { ...walk.fields, ...patch }, walkId);
+  return result.ok;
+}
+
+/** Delete a walk and everything in it: observations, photos (bytes too) and tracks. */
+export async function deleteWalk(walkId: string): Promise<boolean> {
+  const store = db();
+  const content = await store.listWalkContent(walkId);
+  const tombstones = content
+    .filter((record) => !record.deleted)
+    .map((record) =>
+      tombstoneRecord(record, EMPTY_FIELDS[record.kind] as Record<string, unknown>, ctx()),
+    );
+  const photoIds = content.filter((record) => record.kind === "photo").map((record) => record.id);
+  try {
+    await store.deletePhotoBlobs(photoIds, tombstones);
+  } catch (error) {
+    reportStorageError(error);
+    return false;
+  }
+  batch(() => {
+    refreshListsFor(tombstones);
+    const counts = { ...walkCounts.value };
+    delete counts[walkId];
+    walkCounts.value = counts;
+  });
+  announceChanges({ type: "records", ids: tombstones.map((record) => record.id), kinds: ["walk"] });
+  notify(t("walkDeleted"), "success");
+  return true;
+}
+
+export async function openWalk(walkId: string): Promise<void> {
+  const content = await db().listWalkContent(walkId);
+  const walk = content.find((record) => record.id === walkId) as WalkRecord | undefined;
+  batch(() => {
+    walkRecords.value = new Map(content.map((record) => [record.id, record]));
+    history.value = { undo: [], redo: [] };
+    selectedId.value = null;
+    editor.value = null;
+    changedSinceBackup.value = walk ? hasChangesSinceBackup(content, walk) : false;
+  });
+  if (walk && walks.value.every((candidate) => candidate.projectId !== walk.projectId)) {
+    void loadWalks(walk.projectId);
+  }
+}
+
+function hasChangesSinceBackup(content: readonly SyncedRecord[], walk: WalkRecord): boolean {
+  const last = walk.fields.lastBackupAt;
+  if (last === null) return content.some((record) => record.kind === "observation");
+  return content.some((record) =>
+    Object.entries(record.clock).some(
+      ([key, clock]) => key !== "lastBackupAt" && clock.by === ctx().deviceId && clock.at > last,
+    ),
+  );
+}
+
+// ---- observations -----------------------------------------------------------------------
+
+export function newObservationId(): string {
+  return newId();
+}
+
+/**
+ * Save the observation form. Validates; creates or edits; stores before confirming.
+ * Records a performance measure "lykta:save" from the tap to the stored write.
+ */
+export async function saveObservation(
+  walkId: string,
+  id: string,
+  input: ObservationInput,
+  tapAtMs: number = performance.now(),
+): Promise<ActionResult<ObservationRecord>> {
+  const validated = validateObservation(input, CHECKLIST, GROUP_IDS);
+  if (!validated.ok) return { ok: false, errors: validated.errors as FieldErrors<never> };
+  const walk = walkRecords.value.get(walkId) as WalkRecord | undefined;
+  if (!walk) throw new Error(`saveObservation: walk ${walkId} is not open`);
+  const existing = walkRecords.value.get(id) as ObservationRecord | undefined;
+  let record: ObservationRecord;
+  let label: HistoryLabel;
+  if (existing && !existing.deleted) {
+    record = editRecord(existing, validated.value, ctx());
+    label = "edit";
+    if (record === existing) return { ok: true, value: record };
+  } else if (existing) {
+    // The same form after an undo of its creation: bring the record back.
+    record = restoreRecord(existing, validated.value, ctx());
+    label = "create";
+  } else {
+    record = createObservation(walk.projectId, walkId, validated.value, ctx(), id);
+    label = "create";
+  }
+  const ok = await commit(
+    [record],
+    label,
+    new Map([[id, existing && !existing.deleted ? existing : null]]),
+  );
+  if (!ok) return { ok: false };
+  performance.measure("lykta:save", { start: tapAtMs, end: performance.now() });
+  notify(t("observationSaved"), "success");
+  dispatchEvent(new CustomEvent("lykta:saved", { detail: { id: record.id } }));
+  return { ok: true, value: record };
+}
+
+/** Change only the geometry of an observation (after moving or reshaping it). */
+export async function saveGeometry(
+  id: string,
+  geometry: ObservationFields["geometry"],
+): Promise<boolean> {
+  const existing = walkRecords.value.get(id) as ObservationRecord | undefined;
+  if (!existing || existing.deleted || !geometry) return false;
+  const record = editRecord(existing, { geometry, placement: "drawn" }, ctx());
+  if (record === existing) return true;
+  const ok = await commit([record], "edit", new Map([[id, existing]]));
+  if (ok) notify(t("observationSaved"), "success");
+  return ok;
+}
+
+export async function deleteObservation(id: string): Promise<boolean> {
+  const existing = walkRecords.value.get(id) as ObservationRecord | undefined;
+  if (!existing || existing.deleted) return false;
+  const record = tombstoneRecord(existing, EMPTY_FIELDS.observation as ObservationFields, ctx());
+  const ok = await commit([record], "delete", new Map([[id, existing]]));
+  if (ok) {
+    batch(() => {
+      if (selectedId.value === id) selectedId.value = null;
+      if (editor.value?.id === id) editor.value = null;
+    });
+    notify(t("observationDeleted"), "success", { label: t("undo"), run: () => void undo() });
+  }
+  return ok;
+}
+
+async function replay(direction: "undo" | "redo"): Promise<void> {
+  const state = history.value;
+  const stack = direction === "undo" ? state.undo : state.redo;
+  const entry = stack.at(-1);
+  if (!entry) {
+    notify(t("nothingToUndo"));
+    return;
+  }
+  const records = replayEntry(entry, direction, walkRecords.value, ctx());
+  try {
+    await db().putRecords(records);
+  } catch (error) {
+    reportStorageError(error);
+    return;
+  }
+  batch(() => {
+    showInWalk(records);
+    history.value =
+      direction === "undo"
+        ? { undo: state.undo.slice(0, -1), redo: [...state.redo, entry] }
+        : { undo: [...state.undo, entry], redo: state.redo.slice(0, -1) };
+    const stillLive = selectedId.value && !walkRecords.value.get(selectedId.value)?.deleted;
+    if (!stillLive) selectedId.value = null;
+    changedSinceBackup.value = true;
+  });
+  announceChanges({
+    type: "records",
+    ids: records.map((record) => record.id),
+    kinds: [...new Set(records.map((record) => record.kind))],
+  });
+  const what = t(`action_${entry.label}`);
+  notify(direction === "undo" ? t("undone", { what }) : t("redone", { what }), "success");
+}
+
+export const undo = () => replay("undo");
+export const redo = () => replay("redo");
+
+// ---- photos -----------------------------------------------------------------------------
+
+/** Process and store a photo; returns its id (SHA-256) for the observation form. */
+export async function addPhoto(walkId: string, file: File): Promise<string | null> {
+  const walk = walkRecords.value.get(walkId) as WalkRecord | undefined;
+  if (!walk) return null;
+  const result = await processPhoto(file);
+  if (!result.ok) {
+    const key =
+      result.reason === "too_large"
+        ? "photoTooLarge"
+        : result.reason === "not_an_image"
+          ? "photoNotAnImage"
+          : "photoUnreadable";
+    notify(t(key, { name: file.name }), "error");
+    return null;
+  }
+  const { photo } = result;
+  const fields: PhotoFields = {
+    mimeType: "image/jpeg",
+    widthPx: photo.widthPx,
+    heightPx: photo.heightPx,
+    byteLength: photo.blob.size,
+    takenAt: Date.now(),
+  };
+  const existing = walkRecords.value.get(photo.sha256);
+  const record =
+    existing && !existing.deleted
+      ? existing
+      : createPhotoRecord(photo.sha256, walk.projectId, walkId, fields, ctx());
+  try {
+    await db().putPhoto(record, photo.blob);
+  } catch (error) {
+    reportStorageError(error);
+    return null;
+  }
+  showInWalk([record]);
+  notify(t("photoSaved", { size: formatBytes(photo.blob.size) }), "success");
+  return photo.sha256;
+}
+
+/**
+ * Photos that no live observation references (a form was cancelled, an observation was
+ * deleted) are erased at start-up: their bytes go, their records become tombstones.
+ * Waiting until the next start keeps undo possible during the session.
+ */
+export async function collectUnusedPhotos(): Promise<number> {
+  const store = db();
+  const photos = (await store.listByKind("photo")).filter((photo) => !photo.deleted);
+  if (photos.length === 0) return 0;
+  const used = new Set<string>();
+  for (const observation of await store.listByKind<ObservationRecord>("observation")) {
+    if (!observation.deleted) for (const id of observation.fields.photoIds) used.add(id);
+  }
+  const unused = photos.filter((photo) => !used.has(photo.id));
+  if (unused.length === 0) return 0;
+  const tombstones = unused.map((photo) =>
+    tombstoneRecord(photo, EMPTY_FIELDS.photo as Record<string, unknown>, ctx()),
+  );
+  await store.deletePhotoBlobs(
+    unused.map((photo) => photo.id),
+    tombstones,
+  );
+  return unused.length;
+}
+
+// ---- backup files (.lykta packages) -----------------------------------------------------
+
+function download(bytes: Uint8Array, name: string) {
+  const blob = new Blob([bytes as BlobPart], { type: "application/octet-stream" });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Save the open walk, tombstones and photos included, as a .lykta file. */
+export async function saveBackup(walkId: string): Promise<string | null> {
+  const walk = walkRecords.value.get(walkId) as WalkRecord | undefined;
+  if (!walk) return null;
+  const marked = editRecord(walk, { lastBackupAt: Date.now() }, ctx());
+  if (!(await commit([marked]))) return null;
+  const store = db();
+  const content = await store.listWalkContent(walkId);
+  const project = await store.getRecord(walk.projectId);
+  const records = project ? [project, ...content] : content;
+  const photos = new Map<string, Uint8Array>();
+  for (const record of content) {
+    if (record.kind !== "photo" || record.deleted) continue;
+    const blob = await store.getPhotoBlob(record.id);
+    if (blob) photos.set(record.id, new Uint8Array(await blob.arrayBuffer()));
+  }
+  const bytes = buildPackage(
+    {
+      appVersion: __APP_VERSION__,
+      createdAt: Date.now(),
+      createdBy: ctx().deviceId,
+      scope: { projectId: walk.projectId, walkId },
+    },
+    records,
+    photos,
+  );
+  const name = packageFileName(walk.fields.name, walk.fields.date);
+  download(bytes, name);
+  changedSinceBackup.value = false;
+  notify(t("backupSaved", { name }), "success");
+  return name;
+}
+
+/** Load a .lykta file: merge its records into this device's, field by field. */
+export async function loadBackup(file: File): Promise<boolean> {
+  const read = await readPackage(new Uint8Array(await file.arrayBuffer()));
+  if (!read.ok) {
+    const { reason, detail, where } = read.problem;
+    if (reason === "newer_format" || reason === "newer_shape") notify(t("importNewer"), "error");
+    else if (reason === "not_a_package") notify(t("importNotPackage", { detail }), "error");
+    else notify(t("importRefused", { detail: `${where}: ${detail}` }), "error");
+    return false;
+  }
+  const { content, problems } = read;
+  const store = db();
+  try {
+    for (const [id, bytes] of content.photos) {
+      await store.putPhotoBlob(id, new Blob([bytes as BlobPart], { type: "image/jpeg" }));
+    }
+    const result = await store.applyRecords(content.records);
+    showInWalk(result.stored);
+    await loadProjects();
+    const scopeProject = content.manifest.scope.projectId;
+    await loadWalks(scopeProject);
+    announceChanges({
+      type: "records",
+      ids: result.stored.map((record) => record.id),
+      kinds: [...new Set(result.stored.map((record) => record.kind))],
+    });
+    notify(
+      t("importResult", {
+        added: result.added,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        conflicts: result.conflicts.length,
+      }),
+      "success",
+    );
+    if (problems.length > 0) notify(t("importProblems", { count: problems.length }), "error");
+    return true;
+  } catch (error) {
+    reportStorageError(error);
+    return false;
+  }
+}
+
+// ---- other tabs -------------------------------------------------------------------------
+
+/** Reload records another tab wrote, so both tabs show the same. */
+export function followOtherTabs(): () => void {
+  return onChanges(async (message) => {
+    const records = await db().getRecords(message.ids);
+    batch(() => {
+      showInWalk(records);
+      refreshListsFor(records);
+    });
+    if (message.kinds.includes("observation") && route.value.screen === "project") {
+      void loadWalks(route.value.projectId);
+    }
+  });
+}
+
+/** Area outline of a walk, as drawn on the map. */
+export async function setWalkArea(walkId: string, polygon: Polygon | null): Promise<boolean> {
+  return patchWalk(walkId, { areaPolygon: polygon });
+}

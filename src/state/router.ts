@@ -1,0 +1,45 @@
+/** Hash routes, so the static build works on any web server without rewrites. */
+import { type Route, route } from "./store";
+
+export function parseHash(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === "project" && parts[1]) return { screen: "project", projectId: parts[1] };
+  if (parts[0] === "walk" && parts[1]) {
+    const view = parts[2] === "list" ? "list" : parts[2] === "about" ? "about" : "map";
+    return { screen: "walk", walkId: parts[1], view };
+  }
+  if (parts[0] === "settings") return { screen: "settings" };
+  if (parts[0] === "accessibility") return { screen: "accessibility" };
+  return { screen: "home" };
+}
+
+export function hrefFor(target: Route): string {
+  switch (target.screen) {
+    case "home":
+      return "#/";
+    case "project":
+      return `#/project/${encodeURIComponent(target.projectId)}`;
+    case "walk":
+      return `#/walk/${encodeURIComponent(target.walkId)}${target.view === "map" ? "" : `/${target.view}`}`;
+    case "settings":
+      return "#/settings";
+    case "accessibility":
+      return "#/accessibility";
+  }
+}
+
+export function navigate(target: Route): void {
+  const href = hrefFor(target);
+  if (location.hash !== href) location.hash = href;
+  else route.value = target;
+}
+
+export function followHash(onChange: (next: Route) => void): void {
+  const apply = () => {
+    const next = parseHash(location.hash);
+    route.value = next;
+    onChange(next);
+  };
+  addEventListener("hashchange", apply);
+  apply();
+}

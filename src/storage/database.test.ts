@@ -1,0 +1,273 @@
+import "fake-indexeddb/auto";
+import { IDBObjectStore as FakeObjectStore } from "fake-indexeddb";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { testContext } from "../../test/fixtures/context";
+import { createObservation, type ObservationFields } from "../domain/observation";
+import { createProject } from "../domain/project";
+import { editRecord, type SyncedRecord } from "../domain/record";
+import { createWalk, EMPTY_WALK_FIELDS } from "../domain/walk";
+import { LyktaDatabase } from "./database";
+import { StorageError } from "./errors";
+import { DB_VERSION } from "./schema";
+
+let dbCounter = 0;
+const freshName = () => `lykta-test-${++dbCounter}-${Math.random()}`;
+
+const observationFields: ObservationFields = {
+  geometry: { type: "Point", coordinates: [16.54, 59.62] },
+  categoryId: "lighting.broken",
+  severity: 3,
+  feltUnsafe: ["everyone"],
+  note: "Trasig lampa vid busshållplatsen",
+  photoIds: [],
+  illuminanceLux: null,
+  observedAt: 1_800_000_000_000,
+  positionAccuracyM: 7,
+  placement: "gps",
+};
+
+function rawRequest<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/**
+ * Build a version-1 database by hand, as Lykta 0.0 left it on a tablet: no conflict store,
+ * no per-project index, and records in shape 1 (light level in `lux`, clocks without
+ * ancestors).
+ */
+async function buildVersion1Database(name: string, records: object[], blobs: [string, Blob][]) {
+  const open = indexedDB.open(name, 1);
+  open.onupgradeneeded = () => {
+    const db = open.result;
+    const store = db.createObjectStore("records", { keyPath: "id" });
+    store.createIndex("byWalk", "walkId");
+    store.createIndex("byKind", "kind");
+    db.createObjectStore("photoBlobs");
+    db.createObjectStore("meta");
+  };
+  const db = await rawRequest(open);
+  const tx = db.transaction(["records", "photoBlobs", "meta"], "readwrite");
+  for (const record of records) tx.objectStore("records").put(record);
+  for (const [key, blob] of blobs) tx.objectStore("photoBlobs").put(blob, key);
+  tx.objectStore("meta").put("device-old", "deviceId");
+  await new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+}
+
+const clock1 = (nonce: number) => ({ version: 1, nonce, by: "old-tablet", at: 1_700_000_000_000 });
+
+describe("upgrade from an older database", () => {
+  it("keeps every record, photo and setting, and migrates record shapes on load", async () => {
+    const name = freshName();
+    const project = {
+      id: "p-1",
+      kind: "project",
+      shapeVersion: 1,
+      projectId: "p-1",
+      fields: { name: "Vivalla 2027", organisation: "Örebro kommun" },
+      clock: { name: clock1(1), organisation: clock1(2), deleted: clock1(3) },
+      deleted: false,
+    };
+    const walk = {
+      id: "w-1",
+      kind: "walk",
+      shapeVersion: 1,
+      projectId: "p-1",
+      walkId: "w-1",
+      fields: { ...EMPTY_WALK_FIELDS, name: "Kvällsvandring", date: "2026-11-24" },
+      clock: Object.fromEntries(
+        [...Object.keys(EMPTY_WALK_FIELDS), "deleted"].map((key, index) => [
+          key,
+          clock1(10 + index),
+        ]),
+      ),
+      deleted: false,
+    };
+    const observations = Array.from({ length: 25 }, (_, index) => ({
+      id: `o-${index}`,
+      kind: "observation",
+      shapeVersion: 1,
+      projectId: "p-1",
+      walkId: "w-1",
+      fields: { severity: (index % 5) + 1, note: `Anteckning ${index} – åäö`, lux: index / 10 },
+      clock: {
+        severity: clock1(100 + index),
+        note: clock1(200 + index),
+        lux: clock1(300 + index),
+        deleted: clock1(400 + index),
+      },
+      deleted: false,
+    }));
+    const tombstone = {
+      ...observations[0],
+      id: "o-deleted",
+      fields: { severity: 0, note: "", lux: null },
+      deleted: true,
+    };
+    const photoBytes = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])], {
+      type: "image/jpeg",
+    });
+    const photoId = "a".repeat(64);
+    await buildVersion1Database(
+      name,
+      [project, walk, ...observations, tombstone],
+      [[photoId, photoBytes]],
+    );
+
+    const db = await LyktaDatabase.open({ name });
+    expect(await db.countRecords()).toBe(28);
+    const loaded = await db.listWalkContent("w-1");
+    const loadedObservations = loaded.filter((record) => record.kind === "observation");
+    expect(loadedObservations).toHaveLength(26);
+    for (const original of observations) {
+      const record = loadedObservations.find((candidate) => candidate.id === original.id)!;
+      expect(record.shapeVersion).toBe(2);
+      expect(record.fields).toEqual({
+        severity: original.fields.severity,
+        note: original.fields.note,
+        illuminanceLux: original.fields.lux,
+      });
+      // A migration never bumps a version.
+      const clock = record.clock as Record<string, { version: number; nonce: number }>;
+      expect(clock.illuminanceLux).toMatchObject({ version: 1, nonce: original.clock.lux.nonce });
+    }
+    expect(loadedObservations.find((record) => record.id === "o-deleted")!.deleted).toBe(true);
+    // New indexes of version 2 work on old data.
+    expect((await db.listProjectKind("p-1", "walk")).map((record) => record.id)).toEqual(["w-1"]);
+    expect((await db.listProjectKind("p-1", "project"))[0]!.fields).toEqual(project.fields);
+    // Photo bytes and device meta survive.
+    const blob = await db.getPhotoBlob(photoId);
+    expect(new Uint8Array(await blob!.arrayBuffer())).toEqual(
+      new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]),
+    );
+    expect(await db.getMeta("deviceId")).toBe("device-old");
+    expect(await db.listConflicts()).toEqual([]);
+    db.close();
+
+    // The background rewrite left migrated shapes on disk; a second open reads them plainly.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = await LyktaDatabase.open({ name });
+    const raw = await new Promise<SyncedRecord>((resolve, reject) => {
+      const request = indexedDB.open(name, DB_VERSION);
+      request.onsuccess = () => {
+        const get = request.result.transaction("records").objectStore("records").get("o-3");
+        get.onsuccess = () => {
+          resolve(get.result);
+          request.result.close();
+        };
+        get.onerror = () => reject(get.error);
+      };
+    });
+    expect(raw.shapeVersion).toBe(2);
+    expect(raw.fields).toHaveProperty("illuminanceLux", 0.3);
+    again.close();
+  });
+});
+
+describe("writes", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("stores and lists records by walk and project", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const ctx = testContext();
+    const project = createProject({ name: "Gäddeholm", organisation: "" }, ctx);
+    const walk = createWalk(
+      project.id,
+      { ...EMPTY_WALK_FIELDS, name: "V1", date: "2026-11-21" },
+      ctx,
+    );
+    const observation = createObservation(project.id, walk.id, observationFields, ctx);
+    await db.putRecords([project, walk, observation]);
+    expect((await db.listWalkContent(walk.id)).map((record) => record.kind).sort()).toEqual([
+      "observation",
+      "walk",
+    ]);
+    expect(await db.listProjectKind(project.id, "observation")).toEqual([observation]);
+    db.close();
+  });
+
+  it("merges incoming copies and logs the edit that lost", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const a = testContext("tablet-a", 5);
+    const b = testContext("tablet-b", 6);
+    const original = createObservation("p", "w", observationFields, a, "o1");
+    await db.putRecords([original]);
+    const local = editRecord(original, { note: "lokalt" }, a);
+    await db.putRecords([local]);
+    const remote = editRecord(editRecord(original, { severity: 5 }, b), { note: "från B" }, b);
+    const result = await db.applyRecords([
+      remote,
+      createObservation("p", "w", observationFields, b, "o2"),
+    ]);
+    expect(result.added).toBe(1);
+    expect(result.updated).toBe(1);
+    const stored = (await db.getRecord("o1"))!;
+    expect(stored.fields).toMatchObject({ severity: 5 });
+    expect(result.conflicts).toHaveLength(1);
+    expect(await db.listConflicts("o1")).toEqual(result.conflicts);
+    const loser = result.conflicts[0]!.lostValue;
+    expect([loser, (stored.fields as ObservationFields).note].sort()).toEqual(["från B", "lokalt"]);
+    // Applying the same copy again changes nothing.
+    const again = await db.applyRecords([remote]);
+    expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 1 });
+    db.close();
+  });
+
+  it("reports a full disk as a quota error and stores nothing of the failed write", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const ctx = testContext();
+    const saved = createObservation("p", "w", observationFields, ctx, "kept");
+    await db.putRecords([saved]);
+    const realPut = FakeObjectStore.prototype.put;
+    let calls = 0;
+    vi.spyOn(FakeObjectStore.prototype, "put").mockImplementation(function (
+      this: IDBObjectStore,
+      ...args
+    ) {
+      calls += 1;
+      if (calls === 2) throw new DOMException("Quota exceeded", "QuotaExceededError");
+      return realPut.apply(this, args as Parameters<IDBObjectStore["put"]>);
+    });
+    const edited = editRecord(saved, { note: "ändrad" }, ctx);
+    const extra = createObservation("p", "w", observationFields, ctx, "new");
+    const failure = await db.putRecords([edited, extra]).catch((error) => error);
+    expect(failure).toBeInstanceOf(StorageError);
+    expect((failure as StorageError).kind).toBe("quota");
+    vi.restoreAllMocks();
+    // All or nothing: the earlier record is unchanged and the new one was not stored.
+    expect(await db.getRecord("kept")).toEqual(saved);
+    expect(await db.getRecord("new")).toBeUndefined();
+    db.close();
+  });
+
+  it("stores a photo's bytes once however often it is added", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const ctx = testContext();
+    const id = "b".repeat(64);
+    const record = {
+      ...createObservation("p", "w", observationFields, ctx, id),
+      kind: "photo" as const,
+    };
+    await db.putPhoto(record, new Blob(["one"]));
+    await db.putPhoto(record, new Blob(["two"]));
+    expect(await (await db.getPhotoBlob(id))!.text()).toBe("one");
+    db.close();
+  });
+
+  it("closes itself when a newer version in another tab needs to upgrade", async () => {
+    const name = freshName();
+    let notified = false;
+    const db = await LyktaDatabase.open({ name, onVersionChange: () => (notified = true) });
+    const newer = indexedDB.open(name, DB_VERSION + 1);
+    await rawRequest(newer);
+    expect(notified).toBe(true);
+    newer.result.close();
+    void db;
+  });
+});

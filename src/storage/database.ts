@@ -1,0 +1,320 @@
+/**
+ * The only place that talks to IndexedDB (through idb). Every write goes through one
+ * transaction helper with strict durability, so a write the UI confirms is on disk.
+ */
+import { type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from "idb";
+import { type ConflictEntry, mergeRecords } from "../domain/merge";
+import { migrateRecord } from "../domain/migrations";
+import type { RecordKind, SyncedRecord } from "../domain/record";
+import { StorageError, toStorageError } from "./errors";
+import {
+  DB_NAME,
+  DB_VERSION,
+  INDEX_BY_KIND,
+  INDEX_BY_PROJECT_KIND,
+  INDEX_BY_RECORD,
+  INDEX_BY_WALK,
+  type LyktaSchema,
+  STORE_CONFLICTS,
+  STORE_META,
+  STORE_PHOTO_BLOBS,
+  STORE_RECORDS,
+  upgradeSchema,
+} from "./schema";
+
+type Stores = StoreNames<LyktaSchema>;
+export type WriteTransaction = IDBPTransaction<LyktaSchema, Stores[], "readwrite">;
+
+export interface DatabaseEvents {
+  /** Another tab wants to open a newer version: we closed; the page should reload. */
+  onVersionChange?(): void;
+  /** Our upgrade waits for another tab that holds an older version open. */
+  onBlocked?(): void;
+  /** The browser closed the connection abnormally. */
+  onTerminated?(): void;
+}
+
+export interface OpenOptions extends DatabaseEvents {
+  name?: string;
+}
+
+export interface ApplyResult {
+  added: number;
+  updated: number;
+  unchanged: number;
+  conflicts: ConflictEntry[];
+  /** The records as stored after the merge. */
+  stored: SyncedRecord[];
+}
+
+/**
+ * Start requests and wait for all of them. If starting one throws (e.g. a quota error thrown
+ * synchronously), the requests already started are aborted with the transaction; their
+ * rejections are handled here so they do not surface as unhandled errors.
+ */
+async function all(start: Array<() => Promise<unknown>>): Promise<void> {
+  const pending: Promise<unknown>[] = [];
+  try {
+    for (const request of start) pending.push(request());
+  } finally {
+    for (const promise of pending) promise.catch(() => undefined);
+  }
+  await Promise.all(pending);
+}
+
+export class LyktaDatabase {
+  private constructor(
+    private readonly db: IDBPDatabase<LyktaSchema>,
+    readonly name: string,
+  ) {}
+
+  static async open(options: OpenOptions = {}): Promise<LyktaDatabase> {
+    const name = options.name ?? DB_NAME;
+    if (typeof indexedDB === "undefined") {
+      throw new StorageError("unavailable", "This browser offers no IndexedDB storage");
+    }
+    let holder: LyktaDatabase | undefined;
+    try {
+      const db = await openDB<LyktaSchema>(name, DB_VERSION, {
+        upgrade(database, oldVersion, _newVersion, transaction) {
+          upgradeSchema(database, oldVersion, transaction as never);
+        },
+        blocked() {
+          options.onBlocked?.();
+        },
+        blocking() {
+          // Close so the newer version in another tab can upgrade instead of deadlocking.
+          holder?.db.close();
+          options.onVersionChange?.();
+        },
+        terminated() {
+          options.onTerminated?.();
+        },
+      });
+      holder = new LyktaDatabase(db, name);
+      return holder;
+    } catch (error) {
+      throw toStorageError(error);
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /**
+   * The one write helper: a readwrite transaction with strict durability (the write is
+   * flushed to disk before it completes). Errors, including a quota abort, come out as
+   * StorageError; nothing of a failed transaction is stored.
+   */
+  async write<T>(stores: Stores[], work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
+    let tx: WriteTransaction;
+    try {
+      tx = this.db.transaction(stores, "readwrite", { durability: "strict" });
+    } catch (error) {
+      throw toStorageError(error);
+    }
+    try {
+      const result = await work(tx);
+      await tx.done;
+      return result;
+    } catch (error) {
+      const transactionError = tx.error;
+      try {
+        tx.abort();
+      } catch {
+        // Already finished or aborted.
+      }
+      await tx.done.catch(() => undefined);
+      throw toStorageError(error, transactionError);
+    }
+  }
+
+  // ---- records ------------------------------------------------------------------------
+
+  async putRecords(records: readonly SyncedRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.write([STORE_RECORDS], async (tx) => {
+      const store = tx.objectStore(STORE_RECORDS);
+      await all(records.map((record) => () => store.put(record)));
+    });
+  }
+
+  async getRecord<R extends SyncedRecord = SyncedRecord>(id: string): Promise<R | undefined> {
+    const record = await this.db.get(STORE_RECORDS, id);
+    return record ? (this.migrated([record])[0] as R) : undefined;
+  }
+
+  async getRecords(ids: readonly string[]): Promise<SyncedRecord[]> {
+    const tx = this.db.transaction(STORE_RECORDS, "readonly");
+    const found = await Promise.all(ids.map((id) => tx.store.get(id)));
+    return this.migrated(found.filter((record): record is SyncedRecord => record !== undefined));
+  }
+
+  async listByKind<R extends SyncedRecord = SyncedRecord>(kind: RecordKind): Promise<R[]> {
+    return this.migrated(await this.db.getAllFromIndex(STORE_RECORDS, INDEX_BY_KIND, kind)) as R[];
+  }
+
+  async listProjectKind<R extends SyncedRecord = SyncedRecord>(
+    projectId: string,
+    kind: RecordKind,
+  ): Promise<R[]> {
+    return this.migrated(
+      await this.db.getAllFromIndex(STORE_RECORDS, INDEX_BY_PROJECT_KIND, [projectId, kind]),
+    ) as R[];
+  }
+
+  /** Everything of one walk (the walk record, observations, photos, tracks), in one read. */
+  async listWalkContent(walkId: string): Promise<SyncedRecord[]> {
+    return this.migrated(await this.db.getAllFromIndex(STORE_RECORDS, INDEX_BY_WALK, walkId));
+  }
+
+  async countRecords(): Promise<number> {
+    return this.db.count(STORE_RECORDS);
+  }
+
+  /**
+   * Run shape migrations on records as they are loaded; write migrated ones back in the
+   * background so the next load is plain. Records from a newer app are left out of the
+   * result (and untouched on disk) rather than misread.
+   */
+  private migrated(records: SyncedRecord[]): SyncedRecord[] {
+    const result: SyncedRecord[] = [];
+    const rewrite: SyncedRecord[] = [];
+    for (const record of records) {
+      const migration = migrateRecord(record);
+      if (!migration.ok) continue;
+      result.push(migration.record);
+      if (migration.migrated) rewrite.push(migration.record);
+    }
+    // Through the merge, so a write that happened since the read is never overwritten.
+    if (rewrite.length > 0) void this.applyRecords(rewrite).catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Merge incoming copies of records into the stored ones, field by field
+   * (src/domain/merge.ts), and log every lost concurrent edit. One transaction: all or none.
+   */
+  async applyRecords(incoming: readonly SyncedRecord[]): Promise<ApplyResult> {
+    return this.write([STORE_RECORDS, STORE_CONFLICTS], async (tx) => {
+      const store = tx.objectStore(STORE_RECORDS);
+      const conflictStore = tx.objectStore(STORE_CONFLICTS);
+      const result: ApplyResult = { added: 0, updated: 0, unchanged: 0, conflicts: [], stored: [] };
+      for (const record of incoming) {
+        const existingRaw = await store.get(record.id);
+        if (!existingRaw) {
+          await store.put(record);
+          result.added += 1;
+          result.stored.push(record);
+          continue;
+        }
+        const existing = migrateRecord(existingRaw);
+        if (!existing.ok) {
+          throw new StorageError("failed", `Stored record ${record.id}: ${existing.detail}`);
+        }
+        const merged = mergeRecords(existing.record, record);
+        for (const conflict of merged.conflicts) {
+          await conflictStore.put(conflict);
+          result.conflicts.push(conflict);
+        }
+        if (JSON.stringify(merged.record) === JSON.stringify(existing.record)) {
+          result.unchanged += 1;
+        } else {
+          await store.put(merged.record);
+          result.updated += 1;
+        }
+        result.stored.push(merged.record);
+      }
+      return result;
+    });
+  }
+
+  // ---- photos ---------------------------------------------------------------------------
+
+  /** Store a photo record with its bytes in one transaction. Same hash: stored once. */
+  async putPhoto(record: SyncedRecord, bytes: Blob): Promise<void> {
+    await this.write([STORE_RECORDS, STORE_PHOTO_BLOBS], async (tx) => {
+      const blobs = tx.objectStore(STORE_PHOTO_BLOBS);
+      if ((await blobs.getKey(record.id)) === undefined) await blobs.put(bytes, record.id);
+      const records = tx.objectStore(STORE_RECORDS);
+      if ((await records.getKey(record.id)) === undefined) await records.put(record);
+    });
+  }
+
+  async putPhotoBlob(id: string, bytes: Blob): Promise<void> {
+    await this.write([STORE_PHOTO_BLOBS], async (tx) => {
+      const store = tx.objectStore(STORE_PHOTO_BLOBS);
+      if ((await store.getKey(id)) === undefined) await store.put(bytes, id);
+    });
+  }
+
+  async getPhotoBlob(id: string): Promise<Blob | undefined> {
+    return this.db.get(STORE_PHOTO_BLOBS, id);
+  }
+
+  async hasPhotoBlob(id: string): Promise<boolean> {
+    return (await this.db.getKey(STORE_PHOTO_BLOBS, id)) !== undefined;
+  }
+
+  /** Remove photo bytes (the record becomes a tombstone elsewhere). */
+  async deletePhotoBlobs(
+    ids: readonly string[],
+    tombstones: readonly SyncedRecord[],
+  ): Promise<void> {
+    await this.write([STORE_RECORDS, STORE_PHOTO_BLOBS], async (tx) => {
+      const blobs = tx.objectStore(STORE_PHOTO_BLOBS);
+      const records = tx.objectStore(STORE_RECORDS);
+      await all(ids.map((id) => () => blobs.delete(id)));
+      await all(tombstones.map((record) => () => records.put(record)));
+    });
+  }
+
+  // ---- conflicts ------------------------------------------------------------------------
+
+  async listConflicts(recordId?: string): Promise<ConflictEntry[]> {
+    return recordId === undefined
+      ? this.db.getAll(STORE_CONFLICTS)
+      : this.db.getAllFromIndex(STORE_CONFLICTS, INDEX_BY_RECORD, recordId);
+  }
+
+  async deleteConflict(id: string): Promise<void> {
+    await this.write([STORE_CONFLICTS], async (tx) => {
+      await tx.objectStore(STORE_CONFLICTS).delete(id);
+    });
+  }
+
+  // ---- meta -----------------------------------------------------------------------------
+
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    return (await this.db.get(STORE_META, key)) as T | undefined;
+  }
+
+  async setMeta(key: string, value: unknown): Promise<void> {
+    await this.write([STORE_META], async (tx) => {
+      await tx.objectStore(STORE_META).put(value, key);
+    });
+  }
+
+  async deleteMeta(key: string): Promise<void> {
+    await this.write([STORE_META], async (tx) => {
+      await tx.objectStore(STORE_META).delete(key);
+    });
+  }
+
+  /** Records and meta in one transaction (e.g. a track chunk and the filter state). */
+  async putRecordsAndMeta(records: readonly SyncedRecord[], meta: Record<string, unknown>) {
+    await this.write([STORE_RECORDS, STORE_META], async (tx) => {
+      const store = tx.objectStore(STORE_RECORDS);
+      const metaStore = tx.objectStore(STORE_META);
+      await all(records.map((record) => () => store.put(record)));
+      await all(
+        Object.entries(meta).map(
+          ([key, value]) =>
+            () =>
+              value === undefined ? metaStore.delete(key) : metaStore.put(value, key),
+        ),
+      );
+    });
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The IndexedDB layout and its upgrade ladder (idb README: `if (oldVersion < N)`). The ladder
+ * creates stores and indexes only; record shapes change through named migrations
+ * (src/domain/migrations.ts) that run when records are loaded.
+ */
+import type { DBSchema, IDBPDatabase } from "idb";
+import type { ConflictEntry } from "../domain/merge";
+import type { SyncedRecord } from "../domain/record";
+
+// DO NOT RENAME: existing tablets hold data under this name.
+export const DB_NAME = "lykta";
+export const DB_VERSION = 2;
+
+// DO NOT RENAME any store or index below: existing tablets hold data under these names.
+export const STORE_RECORDS = "records";
+export const STORE_PHOTO_BLOBS = "photoBlobs";
+export const STORE_META = "meta";
+export const STORE_CONFLICTS = "conflicts";
+export const INDEX_BY_WALK = "byWalk";
+export const INDEX_BY_KIND = "byKind";
+export const INDEX_BY_PROJECT_KIND = "byProjectKind";
+export const INDEX_BY_RECORD = "byRecord";
+
+export interface LyktaSchema extends DBSchema {
+  records: {
+    key: string;
+    value: SyncedRecord;
+    indexes: { byWalk: string; byKind: string; byProjectKind: [string, string] };
+  };
+  /** Photo bytes keyed by their SHA-256 hex (the photo record's id). */
+  photoBlobs: { key: string; value: Blob };
+  /** Device settings and state that do not sync: device id, language, drafts. */
+  meta: { key: string; value: unknown };
+  /** Values that lost a concurrent edit, kept so a person can restore them. */
+  conflicts: { key: string; value: ConflictEntry; indexes: { byRecord: string } };
+}
+
+/** The upgrade ladder. Each step runs once per device, in order. */
+export function upgradeSchema(
+  // The ladder must also handle stores that the typed schema no longer lists.
+  db: IDBPDatabase<LyktaSchema>,
+  oldVersion: number,
+  transaction: { objectStore(name: "records"): { createIndex: IDBObjectStore["createIndex"] } },
+): void {
+  if (oldVersion < 1) {
+    // Lykta 0.0: records, photo bytes and device meta.
+    const records = db.createObjectStore(STORE_RECORDS, { keyPath: "id" });
+    records.createIndex(INDEX_BY_WALK, "walkId");
+    records.createIndex(INDEX_BY_KIND, "kind");
+    db.createObjectStore(STORE_PHOTO_BLOBS);
+    db.createObjectStore(STORE_META);
+  }
+  if (oldVersion < 2) {
+    // Lykta 0.1: per-project listing and the conflict log.
+    transaction
+      .objectStore(STORE_RECORDS)
+      .createIndex(INDEX_BY_PROJECT_KIND, ["projectId", "kind"]);
+    const conflicts = db.createObjectStore(STORE_CONFLICTS, { keyPath: "id" });
+    conflicts.createIndex(INDEX_BY_RECORD, "recordId");
+  }
+}

@@ -1,0 +1,41 @@
+/** Shared steps for end-to-end tests: a tablet with touch, a walk, console error capture. */
+import { type BrowserContext, expect, type Page } from "@playwright/test";
+
+/** Västerås, Vallby: a plausible place for a walk. */
+export const WALK_PLACE = { latitude: 59.6262, longitude: 16.5146 };
+
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+  return errors;
+}
+
+export async function grantGps(context: BrowserContext, accuracy = 6) {
+  await context.grantPermissions(["geolocation"]);
+  await context.setGeolocation({ ...WALK_PLACE, accuracy });
+}
+
+/** From a fresh start: dismiss onboarding, create a project and a walk; ends on the map. */
+export async function createProjectAndWalk(page: Page, walkName = "Kvällsvandring Vallby") {
+  await page.goto("./");
+  await page.getByRole("button", { name: "Kom igång" }).click();
+  await page.getByLabel("Projektets namn").fill("Västerås 2027");
+  await page.getByRole("button", { name: "Skapa projekt" }).click();
+  await expect(page.getByRole("heading", { name: "Västerås 2027" })).toBeVisible();
+  await page.getByLabel("Namn på vandringen").fill(walkName);
+  await page.getByLabel("Område", { exact: true }).fill("Vallby centrum");
+  await page.getByRole("button", { name: "Skapa vandring" }).click();
+  await expect(page.getByRole("heading", { name: walkName })).toBeVisible();
+  await expect(page.getByTestId("map")).toHaveAttribute("data-ready", "true");
+}
+
+/** The three-tap flow: Add here, a category, Save. */
+export async function addHere(page: Page, category: string) {
+  await page.getByRole("button", { name: "Lägg till här" }).tap();
+  await page.getByText(category, { exact: true }).tap();
+  await page.getByRole("button", { name: "Spara", exact: true }).tap();
+  await expect(page.getByRole("heading", { name: "Ny observation" })).toBeHidden();
+}

@@ -1,0 +1,61 @@
+/// <reference types="vitest/config" />
+import preact from "@preact/preset-vite";
+import { VitePWA } from "vite-plugin-pwa";
+import { defineConfig } from "vitest/config";
+import packageJson from "./package.json" with { type: "json" };
+
+export default defineConfig({
+  define: {
+    __APP_VERSION__: JSON.stringify(packageJson.version),
+  },
+  plugins: [
+    preact(),
+    VitePWA({
+      // "prompt": a new version waits until the user accepts it; never reload mid-walk.
+      registerType: "prompt",
+      injectRegister: false,
+      includeAssets: ["icons/*.png", "icons/*.svg"],
+      manifest: {
+        name: "Lykta – trygghetsvandring",
+        short_name: "Lykta",
+        description:
+          "Offline-first map for trygghetsvandringar (community safety walks) and lighting audits.",
+        lang: "sv",
+        start_url: ".",
+        scope: ".",
+        display: "standalone",
+        orientation: "any",
+        background_color: "#10141a",
+        theme_color: "#10141a",
+        icons: [
+          { src: "icons/icon-192.png", sizes: "192x192", type: "image/png" },
+          { src: "icons/icon-512.png", sizes: "512x512", type: "image/png" },
+          {
+            src: "icons/icon-maskable-512.png",
+            sizes: "512x512",
+            type: "image/png",
+            purpose: "maskable",
+          },
+        ],
+      },
+      workbox: {
+        // MapLibre's worker is an .mjs file: precache it or the map fails offline.
+        globPatterns: ["**/*.{js,mjs,css,html,json,png,svg,webmanifest}"],
+        maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
+        navigateFallback: "index.html",
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
+  build: {
+    target: "es2022",
+    sourcemap: true,
+    chunkSizeWarningLimit: 1200,
+  },
+  worker: { format: "es" },
+  test: {
+    environment: "node",
+    include: ["src/**/*.test.ts", "test/unit/**/*.test.ts"],
+    reporters: ["default"],
+  },
+});
