@@ -12,6 +12,8 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 const PORT = Number(process.env.LYKTA_E2E_PORT ?? 4173);
+/** The built app to serve; a separate directory lets two test runs build side by side. */
+const DIST = process.env.LYKTA_DIST ?? "dist";
 
 export default defineConfig({
   testDir: "test/e2e",
@@ -22,7 +24,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [["list"], ["json"]],
-  outputDir: ".cache/test-results",
+  outputDir: `.cache/test-results-${PORT}`,
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     browserName: "chromium",
@@ -36,7 +38,7 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -231,6 +231,8 @@ const sv = {
   backupSave: "Spara säkerhetskopia",
   backupSaved: "Säkerhetskopian är sparad: {name}",
   backupRestore: "Läs in säkerhetskopia",
+  backupRestoreHint:
+    "En .lykta-fil från den här eller en annan surfplatta. Den slås ihop med det som redan finns; inget skrivs över utan att sparas i konfliktloggen.",
   backupRemind: "Spara en säkerhetskopia av vandringen nu, innan du stänger.",
   backupNever: "Ingen säkerhetskopia sparad av den här vandringen.",
   backupLast: "Senaste säkerhetskopia: {when}",
@@ -543,6 +545,8 @@ const en: Record<StringKey, string> = {
   backupSave: "Save a backup",
   backupSaved: "The backup is saved: {name}",
   backupRestore: "Load a backup",
+  backupRestoreHint:
+    "A .lykta file from this or another tablet. It is merged with what is already here; nothing is overwritten without being kept in the conflict log.",
   backupRemind: "Save a backup of the walk now, before you close.",
   backupNever: "No backup saved of this walk.",
   backupLast: "Last backup: {when}",

@@ -128,6 +128,10 @@ function overlaySources(): Record<string, SourceSpecification> {
   };
 }
 
+/**
+ * Our layers, bottom to top. Observations are drawn above the team's own position: a point
+ * just added "here" must be visible, not hidden under the position dot.
+ */
 function overlayLayers(night: boolean): LayerSpecification[] {
   const outline = night ? "#0b0e13" : "#ffffff";
   const selected = night ? "#7fd1ff" : "#0057b8";
@@ -157,6 +161,25 @@ function overlayLayers(night: boolean): LayerSpecification[] {
         "line-opacity": 0.85,
       },
       layout: { "line-cap": "round", "line-join": "round" },
+    },
+    {
+      id: "lykta-position-accuracy",
+      type: "fill",
+      source: SOURCE_POSITION,
+      filter: ["==", ["geometry-type"], "Polygon"],
+      paint: { "fill-color": "#2f80ed", "fill-opacity": 0.15, "fill-outline-color": "#2f80ed" },
+    },
+    {
+      id: "lykta-position",
+      type: "circle",
+      source: SOURCE_POSITION,
+      filter: ["==", ["geometry-type"], "Point"],
+      paint: {
+        "circle-color": "#2f80ed",
+        "circle-radius": 8,
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 3,
+      },
     },
     {
       id: "lykta-obs-fill",
@@ -191,25 +214,6 @@ function overlayLayers(night: boolean): LayerSpecification[] {
         "circle-radius": ["case", ["==", ["get", "selected"], true], 13, 10],
         "circle-stroke-color": ["case", ["==", ["get", "selected"], true], selected, outline],
         "circle-stroke-width": ["case", ["==", ["get", "selected"], true], 4, 2.5],
-      },
-    },
-    {
-      id: "lykta-position-accuracy",
-      type: "fill",
-      source: SOURCE_POSITION,
-      filter: ["==", ["geometry-type"], "Polygon"],
-      paint: { "fill-color": "#2f80ed", "fill-opacity": 0.15, "fill-outline-color": "#2f80ed" },
-    },
-    {
-      id: "lykta-position",
-      type: "circle",
-      source: SOURCE_POSITION,
-      filter: ["==", ["geometry-type"], "Point"],
-      paint: {
-        "circle-color": "#2f80ed",
-        "circle-radius": 8,
-        "circle-stroke-color": "#ffffff",
-        "circle-stroke-width": 3,
       },
     },
   ];
@@ -313,6 +317,15 @@ export class MapView {
       if (this.map.loaded()) resolve();
       else this.map.once("load", () => resolve());
     }).then(() => this.startDraw());
+  }
+
+  /** Resolves when everything set so far is rendered (the map is idle). */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      // "idle" never fires on a map that is already idle: ask for a frame first.
+      this.map.once("idle", () => resolve());
+      this.map.triggerRepaint();
+    });
   }
 
   /** Resolves when the map has loaded its style and the drawing tools are ready. */

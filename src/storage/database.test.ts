@@ -213,9 +213,30 @@ describe("writes", () => {
     expect(await db.listConflicts("o1")).toEqual(result.conflicts);
     const loser = result.conflicts[0]!.lostValue;
     expect([loser, (stored.fields as ObservationFields).note].sort()).toEqual(["från B", "lokalt"]);
-    // Applying the same copy again changes nothing.
+    // Applying the same copy again changes nothing, even with its keys in another order
+    // (as after a JSON round trip through a package).
     const again = await db.applyRecords([remote]);
     expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 1 });
+    const stored2 = (await db.getRecord("o1"))!;
+    const reordered = JSON.parse(
+      JSON.stringify(
+        stored2,
+        Object.keys(stored2)
+          .sort()
+          .concat(Object.keys(stored2.fields).reverse(), Object.keys(stored2.clock), [
+            "version",
+            "nonce",
+            "by",
+            "at",
+            "ancestors",
+          ]),
+      ),
+    );
+    expect(await db.applyRecords([reordered])).toMatchObject({
+      added: 0,
+      updated: 0,
+      unchanged: 1,
+    });
     db.close();
   });
 

@@ -3,6 +3,7 @@
  * transaction helper with strict durability, so a write the UI confirms is on disk.
  */
 import { type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from "idb";
+import { valuesEqual } from "../domain/equal";
 import { type ConflictEntry, mergeRecords } from "../domain/merge";
 import { migrateRecord } from "../domain/migrations";
 import type { RecordKind, SyncedRecord } from "../domain/record";
@@ -218,7 +219,9 @@ export class LyktaDatabase {
           await conflictStore.put(conflict);
           result.conflicts.push(conflict);
         }
-        if (JSON.stringify(merged.record) === JSON.stringify(existing.record)) {
+        if (valuesEqual(merged.record, existing.record)) {
+          // Same content; a record still in an old shape on disk is rewritten in the new one.
+          if (existing.migrated) await store.put(merged.record);
           result.unchanged += 1;
         } else {
           await store.put(merged.record);

@@ -46,12 +46,11 @@ export function Header(props: { title: string; back?: string; children?: Compone
         </button>
         <button
           type="button"
-          class="button button-icon"
+          class="button"
           lang={settings.value.language === "sv" ? "en" : "sv"}
           onClick={toggleLanguage}
-          aria-label={settings.value.language === "sv" ? "Switch to English" : "Byt till svenska"}
         >
-          {settings.value.language === "sv" ? "EN" : "SV"}
+          {settings.value.language === "sv" ? "English" : "Svenska"}
         </button>
         <a class="button button-icon" href={hrefFor({ screen: "settings" })}>
           <span aria-hidden="true">⚙</span>

@@ -127,11 +127,16 @@ export function MapPanel(props: { hidden: boolean }) {
         view.fitBounds([fitTo[0] - pad, fitTo[1] - pad, fitTo[2] + pad, fitTo[3] + pad]);
       }
       let centredOnFix = Boolean(fix || fitTo);
-      void view.whenReady().then(() => {
-        if (disposed) return;
-        container.current?.setAttribute("data-ready", "true");
-        performance.mark("lykta:map-interactive");
-      });
+      void view
+        .whenReady()
+        .then(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+        .then(() => view.whenIdle())
+        .then(() => {
+          if (disposed) return;
+          // Style loaded, observations drawn, drawing tools ready: the team can work.
+          container.current?.setAttribute("data-ready", "true");
+          performance.mark("lykta:map-interactive");
+        });
       disposers.push(
         effect(() => view.setObservations(observationFeatures())),
         effect(() => view.setSelected(selectedId.value)),

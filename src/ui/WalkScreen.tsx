@@ -169,7 +169,7 @@ export function WalkScreen(props: { walkId: string; view: "map" | "list" | "abou
   );
   const editorState = editor.value;
   return (
-    <>
+    <div class="walk-screen">
       <Header
         title={walk.fields.name}
         back={hrefFor({ screen: "project", projectId: walk.projectId })}
@@ -280,6 +280,6 @@ export function WalkScreen(props: { walkId: string; view: "map" | "list" | "abou
           </nav>
         )}
       </main>
-    </>
+    </div>
   );
 }

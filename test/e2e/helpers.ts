@@ -39,3 +39,21 @@ export async function addHere(page: Page, category: string) {
   await page.getByRole("button", { name: "Spara", exact: true }).tap();
   await expect(page.getByRole("heading", { name: "Ny observation" })).toBeHidden();
 }
+
+/** A small real JPEG, drawn by the browser itself. */
+export async function smallJpeg(page: Page): Promise<Buffer> {
+  const base64 = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(640, 480);
+    const context = canvas.getContext("2d")!;
+    context.fillStyle = "#203040";
+    context.fillRect(0, 0, 640, 480);
+    context.fillStyle = "#f6c744";
+    context.fillRect(200, 120, 240, 240);
+    const blob = await canvas.convertToBlob({ type: "image/jpeg", quality: 0.9 });
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let binary = "";
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    return btoa(binary);
+  });
+  return Buffer.from(base64, "base64");
+}

@@ -1,0 +1,193 @@
+import { strToU8, unzipSync, zipSync } from "fflate";
+import { describe, expect, it } from "vitest";
+import { testContext } from "../../test/fixtures/context";
+import { sha256Hex } from "./hash";
+import { createObservation, EMPTY_OBSERVATION_FIELDS, type ObservationFields } from "./observation";
+import {
+  buildPackage,
+  PACKAGE_FORMAT_VERSION,
+  type PackageManifest,
+  packageFileName,
+  readPackage,
+} from "./package";
+import { createProject } from "./project";
+import { CURRENT_SHAPE_VERSION, tombstoneRecord } from "./record";
+
+const fields: ObservationFields = {
+  geometry: { type: "Point", coordinates: [15.21, 59.27] },
+  categoryId: "maintenance.graffiti",
+  severity: 2,
+  feltUnsafe: ["everyone"],
+  note: "Klotter på väggen vid Ånäs förskola – åäö é",
+  photoIds: [],
+  illuminanceLux: null,
+  observedAt: 1_800_000_000_000,
+  positionAccuracyM: 5,
+  placement: "gps",
+};
+
+async function fixture() {
+  const ctx = testContext("tablet-7", 3);
+  const project = createProject({ name: "Örebro 2027", organisation: "Örebro kommun" }, ctx);
+  const kept = createObservation(project.id, "walk-1", fields, ctx);
+  const deleted = tombstoneRecord(
+    createObservation(project.id, "walk-1", fields, ctx),
+    EMPTY_OBSERVATION_FIELDS,
+    ctx,
+  );
+  const photo = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5]);
+  const photoId = await sha256Hex(photo);
+  const meta = {
+    appVersion: "0.1.0",
+    createdAt: 1_800_000_100_000,
+    createdBy: "tablet-7",
+    scope: { projectId: project.id, walkId: "walk-1" },
+  };
+  const bytes = buildPackage(meta, [project, kept, deleted], new Map([[photoId, photo]]));
+  return { bytes, project, kept, deleted, photo, photoId };
+}
+
+function rewrite(bytes: Uint8Array, change: (files: Record<string, Uint8Array>) => void) {
+  const files = unzipSync(bytes);
+  change(files);
+  return zipSync(files);
+}
+
+describe("Lykta packages", () => {
+  it("round-trip records, tombstones and photos exactly", async () => {
+    const { bytes, project, kept, deleted, photo, photoId } = await fixture();
+    const result = await readPackage(bytes);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.problems).toEqual([]);
+    expect(result.content.records).toEqual([project, kept, deleted]);
+    expect(result.content.photos.get(photoId)).toEqual(photo);
+    expect(result.content.manifest).toMatchObject({
+      magic: "lykta-package",
+      formatVersion: PACKAGE_FORMAT_VERSION,
+      shapeVersion: CURRENT_SHAPE_VERSION,
+      recordCount: 3,
+    });
+  });
+
+  it("refuses a file that is not a zip, saying so", async () => {
+    const result = await readPackage(strToU8("just some text"));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problem.reason).toBe("not_a_package");
+    expect(result.problem.detail).toMatch(/^not a zip archive/);
+  });
+
+  it("refuses a zip without a manifest, or with another magic", async () => {
+    const noManifest = await readPackage(zipSync({ "records.json": strToU8("[]") }));
+    expect(noManifest).toEqual({
+      ok: false,
+      problem: {
+        reason: "not_a_package",
+        where: "lykta.json",
+        detail: "the archive has no lykta.json",
+      },
+    });
+    const { bytes } = await fixture();
+    const other = rewrite(bytes, (files) => {
+      files["lykta.json"] = strToU8(JSON.stringify({ magic: "something-else" }));
+    });
+    expect(await readPackage(other)).toEqual({
+      ok: false,
+      problem: {
+        reason: "not_a_package",
+        where: "lykta.json: magic",
+        detail: "not a Lykta package",
+      },
+    });
+  });
+
+  it("refuses a package from a newer app and asks for an update", async () => {
+    const { bytes } = await fixture();
+    const newer = rewrite(bytes, (files) => {
+      const manifest = JSON.parse(new TextDecoder().decode(files["lykta.json"])) as PackageManifest;
+      manifest.formatVersion = PACKAGE_FORMAT_VERSION + 1;
+      manifest.appVersion = "9.0.0";
+      files["lykta.json"] = strToU8(JSON.stringify(manifest));
+    });
+    const result = await readPackage(newer);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problem.reason).toBe("newer_format");
+    expect(result.problem.detail).toContain("Update the app");
+    expect(result.problem.detail).toContain("9.0.0");
+  });
+
+  it("refuses the whole package when one record has a newer shape", async () => {
+    const { bytes } = await fixture();
+    const newer = rewrite(bytes, (files) => {
+      const records = JSON.parse(new TextDecoder().decode(files["records.json"]));
+      records[1].shapeVersion = CURRENT_SHAPE_VERSION + 1;
+      files["records.json"] = strToU8(JSON.stringify(records));
+    });
+    const result = await readPackage(newer);
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.problem).toMatchObject({ reason: "newer_shape", where: "records.json[1]" });
+  });
+
+  it("keeps the good records and reports each bad one with its index", async () => {
+    const { bytes } = await fixture();
+    const damaged = rewrite(bytes, (files) => {
+      const records = JSON.parse(new TextDecoder().decode(files["records.json"]));
+      records.splice(1, 0, { kind: "observation" }, 42);
+      files["records.json"] = strToU8(JSON.stringify(records));
+    });
+    const result = await readPackage(damaged);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.content.records).toHaveLength(3);
+    expect(result.problems).toEqual([
+      { reason: "malformed", where: "records.json[1]", detail: "record has no id or kind" },
+      { reason: "malformed", where: "records.json[2]", detail: "record is not an object" },
+    ]);
+  });
+
+  it("migrates records of an older shape on import", async () => {
+    const { bytes, kept } = await fixture();
+    const older = rewrite(bytes, (files) => {
+      const records = JSON.parse(new TextDecoder().decode(files["records.json"]));
+      const old = records[1];
+      old.shapeVersion = 1;
+      old.fields.lux = 2.5;
+      delete old.fields.illuminanceLux;
+      old.clock.lux = old.clock.illuminanceLux;
+      delete old.clock.illuminanceLux;
+      files["records.json"] = strToU8(JSON.stringify(records));
+    });
+    const result = await readPackage(older);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const migrated = result.content.records.find((record) => record.id === kept.id)!;
+    expect(migrated.shapeVersion).toBe(CURRENT_SHAPE_VERSION);
+    expect((migrated.fields as ObservationFields).illuminanceLux).toBe(2.5);
+  });
+
+  it("drops a photo whose bytes do not match its hash", async () => {
+    const { bytes, photoId } = await fixture();
+    const damaged = rewrite(bytes, (files) => {
+      files[`photos/${photoId}.jpg`] = new Uint8Array([1, 2, 3]);
+    });
+    const result = await readPackage(damaged);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.content.photos.size).toBe(0);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatchObject({
+      reason: "photo_mismatch",
+      where: `photos/${photoId}.jpg`,
+    });
+  });
+
+  it("names files safely", () => {
+    expect(packageFileName("Vivalla: kväll/natt?", "2026-11-24")).toBe(
+      "Lykta Vivalla kväll natt 2026-11-24.lykta",
+    );
+    expect(packageFileName("  ", "2026-11-24")).toBe("Lykta vandring 2026-11-24.lykta");
+  });
+});

@@ -1,0 +1,93 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, test } from "@playwright/test";
+import { addHere, collectConsoleErrors, createProjectAndWalk, grantGps } from "./helpers";
+
+/** WCAG 2.1 A and AA rules; serious and critical findings fail the test. */
+async function seriousViolations(page: Page, where: string) {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  return result.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => ({
+      where,
+      id: violation.id,
+      impact: violation.impact,
+      nodes: violation.nodes.map((node) => node.target.join(" ")).slice(0, 5),
+    }));
+}
+
+async function setNight(page: Page, night: boolean) {
+  const button = page.getByRole("button", { name: night ? "Slå på nattläge" : "Slå av nattläge" });
+  if (await button.isVisible()) await button.click();
+  await expect(page.locator("html")).toHaveClass(night ? /night/ : /^(?!.*night)/);
+}
+
+for (const night of [false, true]) {
+  test(`no serious axe findings on any screen, ${night ? "night" : "day"} mode`, async ({
+    page,
+    context,
+  }) => {
+    const errors = collectConsoleErrors(page);
+    await grantGps(context);
+    await page.goto("./");
+    await setNight(page, night);
+    const found = [...(await seriousViolations(page, "home, first start"))];
+    await createProjectAndWalk(page);
+    await addHere(page, "Trasig belysning");
+    found.push(...(await seriousViolations(page, "walk map")));
+    await page.getByRole("button", { name: "Lägg till här" }).tap();
+    await page.getByRole("button", { name: "Spara", exact: true }).tap();
+    found.push(...(await seriousViolations(page, "observation form with errors")));
+    await page.getByRole("button", { name: "Avbryt" }).tap();
+    await page.getByRole("link", { name: "Lista" }).click();
+    found.push(...(await seriousViolations(page, "list")));
+    await page.getByRole("link", { name: "Om vandringen" }).click();
+    found.push(...(await seriousViolations(page, "walk details")));
+    await page.getByRole("link", { name: "Tillbaka" }).click();
+    found.push(...(await seriousViolations(page, "project")));
+    await page.getByRole("link", { name: "Inställningar" }).click();
+    found.push(...(await seriousViolations(page, "settings")));
+    await page.goto("./#/accessibility");
+    found.push(...(await seriousViolations(page, "accessibility statement")));
+    expect(found).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+}
+
+test("every button and link is at least 48 by 48 px", async ({ page, context }) => {
+  await grantGps(context);
+  await createProjectAndWalk(page);
+  await addHere(page, "Klotter");
+  const screens = ["map", "form", "list", "about"];
+  const small: string[] = [];
+  for (const screen of screens) {
+    if (screen === "form") await page.getByRole("button", { name: "Lägg till här" }).tap();
+    if (screen === "list") {
+      await page.getByRole("button", { name: "Avbryt" }).tap();
+      await page.getByRole("link", { name: "Lista" }).click();
+    }
+    if (screen === "about") await page.getByRole("link", { name: "Om vandringen" }).click();
+    const sizes = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>("button, a[href], label.tile, label.file-button")]
+        .filter(
+          (element) => element.offsetParent !== null && !element.closest(".maplibregl-ctrl-attrib"),
+        )
+        .map((element) => {
+          const rect = element.getBoundingClientRect();
+          return {
+            text: (element.textContent || element.getAttribute("aria-label") || "")
+              .trim()
+              .slice(0, 30),
+            width: rect.width,
+            height: rect.height,
+          };
+        }),
+    );
+    for (const size of sizes) {
+      if (size.width < 47.5 || size.height < 47.5)
+        small.push(`${screen}: "${size.text}" ${size.width}x${size.height}`);
+    }
+  }
+  expect(small).toEqual([]);
+});
