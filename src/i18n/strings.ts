@@ -263,6 +263,10 @@ const sv = {
   basemapSwerefGrid:
     "Kartan kan bara visa tjänster i Web Mercator (EPSG:3857). Rutnät i SWEREF 99 TM (EPSG:3006) går inte att visa. Använd tjänstens Web Mercator-variant, t.ex. Lantmäteriets topografiska webbkarta i EPSG:3857.",
   mapLabel: "Karta över vandringen",
+  mapZoomIn: "Zooma in",
+  mapZoomOut: "Zooma ut",
+  mapResetBearing: "Norr uppåt",
+  mapAttribution: "Visa upphovsrätt",
   mapNoWebgl:
     "Kartan kan inte visas på den här enheten (WebGL saknas). Använd listan; allt annat fungerar.",
 
@@ -576,6 +580,10 @@ const en: Record<StringKey, string> = {
   basemapSwerefGrid:
     "The map can only show services in Web Mercator (EPSG:3857). Tile grids in SWEREF 99 TM (EPSG:3006) cannot be shown. Use the service's Web Mercator variant, e.g. Lantmäteriet's topographic web map in EPSG:3857.",
   mapLabel: "Map of the walk",
+  mapZoomIn: "Zoom in",
+  mapZoomOut: "Zoom out",
+  mapResetBearing: "North up",
+  mapAttribution: "Show attribution",
   mapNoWebgl:
     "The map cannot be shown on this device (no WebGL). Use the list; everything else works.",
 

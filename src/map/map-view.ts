@@ -46,6 +46,8 @@ export interface MapViewOptions {
   zoom: number;
   /** Label of the map canvas for screen readers. */
   label: string;
+  /** MapLibre's own control texts, translated (MapLibre's default locale ids). */
+  locale: Record<string, string>;
   onSelectObservation(id: string): void;
   onBasemapError(): void;
   onMove?(center: [number, number], zoom: number): void;
@@ -279,6 +281,7 @@ export class MapView {
       touchPitch: false,
       maxZoom: 21,
       fadeDuration: 0,
+      locale: options.locale,
     });
     this.map.touchZoomRotate.disableRotation();
     this.map.addControl(new NavigationControl({ showCompass: false }), "top-right");

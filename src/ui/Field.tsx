@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import type { StringKey } from "../i18n/strings";
+import { loadBackup } from "../state/actions";
 import { t } from "../state/i18n";
 
 /** A labelled form field with its error message next to it (WCAG 3.3.1). */
@@ -39,4 +40,25 @@ export function reasonText(reason: string | undefined, field?: string): string |
   if (!reason) return undefined;
   if (field === "severity" && reason === "out_of_range") return t("reason_severity_out_of_range");
   return t(`reason_${reason}` as StringKey);
+}
+
+/** Choose a .lykta file and merge it into this device (home screen and walk details). */
+export function BackupFileInput(props: { testId: string }) {
+  return (
+    <label class="button file-button">
+      {t("backupRestore")}
+      <input
+        type="file"
+        accept=".lykta,application/zip,application/octet-stream"
+        class="visually-hidden"
+        data-testid={props.testId}
+        onChange={async (event) => {
+          const input = event.currentTarget;
+          const file = input.files?.[0];
+          input.value = "";
+          if (file) await loadBackup(file);
+        }}
+      />
+    </label>
+  );
 }

@@ -60,3 +60,15 @@ export function Header(props: { title: string; back?: string; children?: Compone
     </header>
   );
 }
+
+/** A screen whose records are still being read. */
+export function LoadingScreen(props: { back: string }) {
+  return (
+    <>
+      <Header title={t("appName")} back={props.back} />
+      <main id="main" class="page" aria-busy="true">
+        <p>{t("loading")}</p>
+      </main>
+    </>
+  );
+}

@@ -1,10 +1,10 @@
 import { useState } from "preact/hooks";
-import { loadBackup, saveProject } from "../state/actions";
+import { saveProject } from "../state/actions";
 import { t } from "../state/i18n";
 import { hrefFor, navigate } from "../state/router";
 import { storeSettings } from "../state/settings";
 import { projects, settings } from "../state/store";
-import { describedBy, Field, reasonText } from "./Field";
+import { BackupFileInput, describedBy, Field, reasonText } from "./Field";
 import { Header } from "./Header";
 import { Onboarding } from "./Onboarding";
 
@@ -96,21 +96,7 @@ export function HomeScreen() {
         <section aria-labelledby="load-file-heading" class="card">
           <h2 id="load-file-heading">{t("backupRestore")}</h2>
           <p class="hint">{t("backupRestoreHint")}</p>
-          <label class="button file-button">
-            {t("backupRestore")}
-            <input
-              type="file"
-              accept=".lykta,application/zip,application/octet-stream"
-              class="visually-hidden"
-              data-testid="home-backup-input"
-              onChange={async (event) => {
-                const input = event.currentTarget;
-                const file = input.files?.[0];
-                input.value = "";
-                if (file) await loadBackup(file);
-              }}
-            />
-          </label>
+          <BackupFileInput testId="home-backup-input" />
         </section>
         <footer class="page-footer">
           <a href={hrefFor({ screen: "accessibility" })}>{t("accessibility")}</a>

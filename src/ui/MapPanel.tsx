@@ -111,6 +111,13 @@ export function MapPanel(props: { hidden: boolean }) {
         center: fix ? [fix.lon, fix.lat] : (last?.center ?? SWEDEN_CENTER),
         zoom: fix ? 17 : (last?.zoom ?? 4.5),
         label: t("mapLabel"),
+        locale: {
+          "Map.Title": t("mapLabel"),
+          "NavigationControl.ZoomIn": t("mapZoomIn"),
+          "NavigationControl.ZoomOut": t("mapZoomOut"),
+          "NavigationControl.ResetBearing": t("mapResetBearing"),
+          "AttributionControl.ToggleAttribution": t("mapAttribution"),
+        },
         onSelectObservation: (id) => openObservation(id),
         onBasemapError: () => {
           basemapFailing.value = true;
@@ -188,7 +195,7 @@ export function MapPanel(props: { hidden: boolean }) {
       mapRef.current = null;
     };
     // The basemap is part of the map's identity: a new basemap makes a new map.
-  }, [JSON.stringify(settings.value.basemap)]);
+  }, [JSON.stringify(settings.value.basemap), settings.value.language]);
 
   useEffect(() => {
     if (!props.hidden) mapRef.current?.resize();

@@ -14,6 +14,7 @@ import {
   CHECKLIST,
   draftObservation,
   type EditorState,
+  editor as editorState,
   GROUPS,
   selectedId,
   walkRecords,
@@ -78,8 +79,11 @@ export function ObservationForm(props: { walkId: string; editor: EditorState }) 
       return;
     }
     if (input.placement === "walked" && editor.mode === "new") await clearWalkedLine();
-    selectedId.value = result.value.id;
-    closeEditor();
+    // Close only this form: the person may have moved on to a new one while the save ran.
+    if (editorState.value?.id === editor.id) {
+      selectedId.value = result.value.id;
+      closeEditor();
+    }
   }
 
   async function cancel() {

@@ -6,20 +6,13 @@ import { t } from "../state/i18n";
 import { hrefFor, navigate } from "../state/router";
 import { currentProject, walkCounts, walks } from "../state/store";
 import { describedBy, Field, reasonText } from "./Field";
-import { Header } from "./Header";
+import { Header, LoadingScreen } from "./Header";
 
 export function ProjectScreen(props: { projectId: string }) {
   const project = currentProject.value;
   const projectWalks = sortWalks(walks.value.filter((walk) => walk.projectId === props.projectId));
   if (!project) {
-    return (
-      <>
-        <Header title={t("appName")} back={hrefFor({ screen: "home" })} />
-        <main id="main" class="page">
-          <p>{t("loading")}</p>
-        </main>
-      </>
-    );
+    return <LoadingScreen back={hrefFor({ screen: "home" })} />;
   }
   return (
     <>

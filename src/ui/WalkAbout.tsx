@@ -5,7 +5,7 @@ import { type LightCondition, walkDarkness } from "../domain/sun";
 import { formatLocalTime } from "../domain/time";
 import { trackPoints } from "../domain/track";
 import type { WalkFields, WalkRecord } from "../domain/walk";
-import { deleteWalk, loadBackup, patchWalk, saveBackup, saveWalk } from "../state/actions";
+import { deleteWalk, patchWalk, saveBackup, saveWalk } from "../state/actions";
 import { deleteTrack } from "../state/gps";
 import { formatDateTime, label, t } from "../state/i18n";
 import { navigate } from "../state/router";
@@ -19,7 +19,7 @@ import {
   trackChunks,
   tracks,
 } from "../state/store";
-import { reasonText } from "./Field";
+import { BackupFileInput, reasonText } from "./Field";
 import { WalkFieldsForm } from "./ProjectScreen";
 import { drawWalkArea } from "./walk-actions";
 
@@ -226,21 +226,7 @@ function Backup(props: { walk: WalkRecord }) {
         >
           {t("backupSave")}
         </button>
-        <label class="button file-button">
-          {t("backupRestore")}
-          <input
-            type="file"
-            accept=".lykta,application/zip,application/octet-stream"
-            class="visually-hidden"
-            data-testid="backup-input"
-            onChange={async (event) => {
-              const input = event.currentTarget;
-              const file = input.files?.[0];
-              input.value = "";
-              if (file) await loadBackup(file);
-            }}
-          />
-        </label>
+        <BackupFileInput testId="backup-input" />
       </div>
     </section>
   );

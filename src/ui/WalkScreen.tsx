@@ -14,7 +14,7 @@ import {
   wakeLock,
   walkedLine,
 } from "../state/store";
-import { Header } from "./Header";
+import { Header, LoadingScreen } from "./Header";
 import { MapPanel } from "./MapPanel";
 import { ObservationForm } from "./ObservationForm";
 import { ObservationList } from "./ObservationList";
@@ -146,14 +146,7 @@ function BackupReminder(props: { walkId: string; date: string; endTime: string }
 export function WalkScreen(props: { walkId: string; view: "map" | "list" | "about" }) {
   const walk = currentWalk.value;
   if (!walk) {
-    return (
-      <>
-        <Header title={t("appName")} back={hrefFor({ screen: "home" })} />
-        <main id="main" class="page">
-          <p>{t("loading")}</p>
-        </main>
-      </>
-    );
+    return <LoadingScreen back={hrefFor({ screen: "home" })} />;
   }
   const view = props.view;
   const idle = mapMode.value.kind === "idle";

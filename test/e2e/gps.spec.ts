@@ -1,5 +1,11 @@
 import { type BrowserContext, expect, test } from "@playwright/test";
-import { collectConsoleErrors, createProjectAndWalk, grantGps, WALK_PLACE } from "./helpers";
+import {
+  collectConsoleErrors,
+  createProjectAndWalk,
+  grantGps,
+  storedRecords,
+  WALK_PLACE,
+} from "./helpers";
 
 /** Metres to degrees near Västerås. */
 const M_LAT = 1 / 111_320;
@@ -21,25 +27,6 @@ async function walkEast(
     });
     await page.waitForTimeout(1000);
   }
-}
-
-async function storedRecords(page: import("@playwright/test").Page, kind: string) {
-  return page.evaluate(
-    (wanted) =>
-      new Promise<{ id: string; deleted: boolean; fields: Record<string, unknown> }[]>(
-        (resolve) => {
-          const open = indexedDB.open("lykta");
-          open.onsuccess = () => {
-            const request = open.result.transaction("records").objectStore("records").getAll();
-            request.onsuccess = () => {
-              resolve(request.result.filter((record: { kind: string }) => record.kind === wanted));
-              open.result.close();
-            };
-          };
-        },
-      ),
-    kind,
-  );
 }
 
 test("record the route, drop a jump, then delete the route and its points", async ({

@@ -18,9 +18,16 @@ export async function grantGps(context: BrowserContext, accuracy = 6) {
   await context.setGeolocation({ ...WALK_PLACE, accuracy });
 }
 
-/** From a fresh start: dismiss onboarding, create a project and a walk; ends on the map. */
-export async function createProjectAndWalk(page: Page, walkName = "Kvällsvandring Vallby") {
-  await page.goto("./");
+/**
+ * From a fresh start: dismiss onboarding, create a project and a walk; ends on the map.
+ * `appUrl` is for browsers without the test's baseURL (one attached over CDP).
+ */
+export async function createProjectAndWalk(
+  page: Page,
+  walkName = "Kvällsvandring Vallby",
+  appUrl = "./",
+) {
+  await page.goto(appUrl);
   await page.getByRole("button", { name: "Kom igång" }).click();
   await page.getByLabel("Projektets namn").fill("Västerås 2027");
   await page.getByRole("button", { name: "Skapa projekt" }).click();
@@ -56,4 +63,44 @@ export async function smallJpeg(page: Page): Promise<Buffer> {
     return btoa(binary);
   });
   return Buffer.from(base64, "base64");
+}
+
+export interface StoredRecord {
+  id: string;
+  kind: string;
+  deleted: boolean;
+  fields: Record<string, unknown>;
+}
+
+/** Records of one kind as IndexedDB holds them (tombstones included). */
+export async function storedRecords(page: Page, kind: string): Promise<StoredRecord[]> {
+  return page.evaluate(
+    (wanted) =>
+      new Promise<StoredRecord[]>((resolve, reject) => {
+        const open = indexedDB.open("lykta");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction("records").objectStore("records").getAll();
+          request.onsuccess = () => {
+            resolve(request.result.filter((record: StoredRecord) => record.kind === wanted));
+            open.result.close();
+          };
+        };
+      }),
+    kind,
+  );
+}
+
+/** Open the form at my position, choose a category, attach a small photo, save. */
+export async function addHereWithPhoto(page: Page, category: string, fileName: string) {
+  await page.getByRole("button", { name: "Lägg till här" }).tap();
+  await page.getByText(category, { exact: true }).tap();
+  await page.getByTestId("photo-input").setInputFiles({
+    name: fileName,
+    mimeType: "image/jpeg",
+    buffer: await smallJpeg(page),
+  });
+  await expect(page.getByRole("button", { name: "Visa foto 1 i full storlek" })).toBeVisible();
+  await page.getByRole("button", { name: "Spara", exact: true }).tap();
+  await expect(page.getByRole("heading", { name: "Ny observation" })).toBeHidden();
 }

@@ -2,10 +2,10 @@ import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import {
   addHere,
+  addHereWithPhoto,
   collectConsoleErrors,
   createProjectAndWalk,
   grantGps,
-  smallJpeg,
 } from "./helpers";
 
 test("two tabs of the app stay consistent", async ({ page, context }) => {
@@ -33,16 +33,7 @@ test("a walk saved as a backup file loads on another tablet with its photo", asy
   await grantGps(context);
   await createProjectAndWalk(page, "Vandring med backup");
   await addHere(page, "Trasig belysning");
-  // One observation with a photo.
-  await page.getByRole("button", { name: "Lägg till här" }).tap();
-  await page.getByText("Klotter", { exact: true }).tap();
-  await page.getByTestId("photo-input").setInputFiles({
-    name: "klotter.jpg",
-    mimeType: "image/jpeg",
-    buffer: await smallJpeg(page),
-  });
-  await expect(page.getByRole("button", { name: "Visa foto 1 i full storlek" })).toBeVisible();
-  await page.getByRole("button", { name: "Spara", exact: true }).tap();
+  await addHereWithPhoto(page, "Klotter", "klotter.jpg");
   await page.getByRole("link", { name: "Om vandringen" }).click();
   await expect(page.getByText("Ingen säkerhetskopia sparad av den här vandringen.")).toBeVisible();
   const [download] = await Promise.all([

@@ -5,6 +5,7 @@ import {
   createProjectAndWalk,
   grantGps,
   smallJpeg,
+  storedRecords,
 } from "./helpers";
 
 /** Tap a point on the map, as offsets in px from the map's centre. */
@@ -115,21 +116,7 @@ test.describe("recording a walk", () => {
     await page.getByRole("button", { name: /Klotter/ }).click();
     await page.getByRole("button", { name: "Ta bort observationen" }).click();
     await expect(page.locator(".observation-list li")).toHaveCount(0);
-    const stored = await page.evaluate(
-      () =>
-        new Promise<unknown[]>((resolve) => {
-          const open = indexedDB.open("lykta");
-          open.onsuccess = () => {
-            const request = open.result.transaction("records").objectStore("records").getAll();
-            request.onsuccess = () => {
-              resolve(
-                request.result.filter((record: { kind: string }) => record.kind === "observation"),
-              );
-              open.result.close();
-            };
-          };
-        }),
-    );
+    const stored = await storedRecords(page, "observation");
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
       deleted: true,
@@ -264,21 +251,6 @@ test("move a point on the map, and undo the move", async ({ page, context }) => 
 });
 
 async function observationGeometry(page: Page): Promise<{ type: string; coordinates: unknown }> {
-  return page.evaluate(
-    () =>
-      new Promise<{ type: string; coordinates: unknown }>((resolve) => {
-        const open = indexedDB.open("lykta");
-        open.onsuccess = () => {
-          const request = open.result.transaction("records").objectStore("records").getAll();
-          request.onsuccess = () => {
-            const observation = request.result.find(
-              (record: { kind: string; deleted: boolean }) =>
-                record.kind === "observation" && !record.deleted,
-            );
-            resolve(observation.fields.geometry);
-            open.result.close();
-          };
-        };
-      }),
-  );
+  const live = (await storedRecords(page, "observation")).find((record) => !record.deleted);
+  return live!.fields.geometry as { type: string; coordinates: unknown };
 }
