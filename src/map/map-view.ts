@@ -1,5 +1,5 @@
 /**
- * The only place that imports maplibre-gl and terra-draw. The rest of the app talks to the
+ * The only place (with draw-tools.ts) that imports maplibre-gl and terra-draw. The rest of the app talks to the
  * map through this small adapter: set data, draw a geometry, edit a geometry. Updates are
  * batched per animation frame.
  */
@@ -18,14 +18,7 @@ import {
 } from "maplibre-gl";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import "maplibre-gl/dist/maplibre-gl.css";
-import {
-  TerraDraw,
-  TerraDrawLineStringMode,
-  TerraDrawPointMode,
-  TerraDrawPolygonMode,
-  TerraDrawSelectMode,
-} from "terra-draw";
-import { TerraDrawMapLibreGLAdapter } from "terra-draw-maplibre-gl-adapter";
+import type { TerraDraw, TerraDrawLineStringMode, TerraDrawPolygonMode } from "terra-draw";
 import {
   type BasemapSetting,
   OSM_ATTRIBUTION,
@@ -406,6 +399,21 @@ export class MapView {
     });
   }
 
+  /**
+   * Resolves when the observations set so far are drawn. MapLibre's "load" comes after the
+   * first complete rendering of all sources, so observations handed over before it are
+   * drawn by then; ones handed over later are drawn when the map is next idle.
+   */
+  async whenObservationsDrawn(): Promise<void> {
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    await this.ready;
+    if (this.observationsBeforeLoad && this.pending.size === 0) return;
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    await this.whenIdle();
+  }
+
+  private observationsBeforeLoad = false;
+
   /** Resolves when the map has loaded its style. */
   whenReady(): Promise<void> {
     return this.ready;
@@ -415,80 +423,27 @@ export class MapView {
    * terra-draw starts on first use: its layers would otherwise cost every frame of a map
    * that is mostly looked at, and its set-up would slow the first paint.
    */
-  private ensureDraw(): TerraDraw {
-    if (!this.draw) this.startDraw();
-    return this.draw!;
+  private ensureDraw(): Promise<TerraDraw> {
+    this.drawLoading ??= import("./draw-tools").then(({ createDrawTools }) => {
+      const tools = createDrawTools(this.map, this.night);
+      this.draw = tools.draw;
+      this.lineMode = tools.lineMode;
+      this.polygonMode = tools.polygonMode;
+      tools.draw.on("finish", (id, context) => {
+        if (context.action !== "draw" || !this.drawResolve) return;
+        const feature = tools.draw.getSnapshotFeature(id);
+        tools.draw.removeFeatures([id]);
+        tools.draw.setMode("static");
+        const resolve = this.drawResolve;
+        this.drawResolve = undefined;
+        resolve(feature ? (feature.geometry as Geometry) : null);
+      });
+      return tools.draw;
+    });
+    return this.drawLoading;
   }
 
-  private startDraw() {
-    const colour = this.night ? "#7fd1ff" : "#0057b8";
-    this.lineMode = new TerraDrawLineStringMode({
-      styles: {
-        lineStringColor: colour,
-        lineStringWidth: 5,
-        closingPointColor: colour,
-        closingPointWidth: 10,
-      },
-    });
-    this.polygonMode = new TerraDrawPolygonMode({
-      styles: { fillColor: colour, outlineColor: colour, outlineWidth: 4, closingPointWidth: 10 },
-    });
-    this.draw = new TerraDraw({
-      adapter: new TerraDrawMapLibreGLAdapter({ map: this.map }),
-      modes: [
-        new TerraDrawPointMode({
-          styles: {
-            pointColor: colour,
-            pointWidth: 10,
-            pointOutlineColor: "#ffffff",
-            pointOutlineWidth: 3,
-          },
-        }),
-        this.lineMode,
-        this.polygonMode,
-        new TerraDrawSelectMode({
-          flags: {
-            point: { feature: { draggable: true } },
-            linestring: {
-              feature: {
-                draggable: true,
-                coordinates: { midpoints: true, draggable: true, deletable: true },
-              },
-            },
-            polygon: {
-              feature: {
-                draggable: true,
-                coordinates: { midpoints: true, draggable: true, deletable: true },
-              },
-            },
-          },
-          styles: {
-            selectedPolygonColor: colour,
-            selectedPolygonOutlineColor: colour,
-            selectedLineStringColor: colour,
-            selectedPointColor: colour,
-            selectionPointWidth: 10,
-            selectionPointColor: colour,
-            selectionPointOutlineColor: "#ffffff",
-            selectionPointOutlineWidth: 3,
-            midPointWidth: 8,
-            selectedPointWidth: 12,
-          },
-        }),
-      ],
-    });
-    this.draw.start();
-    this.draw.setMode("static");
-    this.draw.on("finish", (id, context) => {
-      if (context.action !== "draw" || !this.drawResolve || !this.draw) return;
-      const feature = this.draw.getSnapshotFeature(id);
-      this.draw.removeFeatures([id]);
-      this.draw.setMode("static");
-      const resolve = this.drawResolve;
-      this.drawResolve = undefined;
-      resolve(feature ? (feature.geometry as Geometry) : null);
-    });
-  }
+  private drawLoading: Promise<TerraDraw> | undefined;
 
   private onClick(event: MapMouseEvent) {
     if (this.draw && this.draw.getMode() !== "static") return;
@@ -516,6 +471,38 @@ export class MapView {
     if (typeof id === "string") this.options.onSelectObservation(id);
   }
 
+  /** The full-geometry features MapLibre holds, by observation id. */
+  private sentObservations: Map<string, Feature> | null = null;
+
+  /**
+   * A save changes one observation of perhaps thousands: send MapLibre only the difference
+   * (by id, promoteId), not the whole walk again. Unchanged observations keep their feature
+   * objects (see MapPanel), so a changed one is a different object.
+   */
+  private sendObservations(source: GeoJSONSource, collection: FeatureCollection) {
+    const next = new Map<string, Feature>();
+    for (const feature of collection.features) next.set(String(feature.properties?.id), feature);
+    const previous = this.sentObservations;
+    this.sentObservations = next;
+    if (!previous) {
+      void source.setData(collection);
+      return;
+    }
+    const remove: string[] = [];
+    const add: Feature[] = [];
+    for (const [id, feature] of previous) {
+      const now = next.get(id);
+      if (now !== feature) remove.push(id);
+    }
+    for (const [id, feature] of next) if (previous.get(id) !== feature) add.push(feature);
+    if (remove.length === 0 && add.length === 0) return;
+    if (remove.length + add.length > collection.features.length / 3) {
+      void source.setData(collection);
+      return;
+    }
+    void source.updateData({ remove, add });
+  }
+
   /** Sources that hold data; the rest still hold the empty collection of the style. */
   private filled = new Set<string>();
 
@@ -531,8 +518,17 @@ export class MapView {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
+      if (
+        !this.map.loaded() &&
+        (this.pending.has(SOURCE_OVERVIEW) || this.pending.has(SOURCE_OBSERVATIONS))
+      ) {
+        this.observationsBeforeLoad = true;
+      }
       for (const [id, collection] of this.pending) {
-        (this.map.getSource(id) as GeoJSONSource | undefined)?.setData(collection);
+        const source = this.map.getSource(id) as GeoJSONSource | undefined;
+        if (!source) continue;
+        if (id === SOURCE_OBSERVATIONS) this.sendObservations(source, collection);
+        else void source.setData(collection);
       }
       this.pending.clear();
     });
@@ -690,7 +686,7 @@ export class MapView {
   async drawGeometry(kind: DrawKind): Promise<Geometry | null> {
     await this.ready;
     this.cancelDrawing();
-    const draw = this.ensureDraw();
+    const draw = await this.ensureDraw();
     draw.setMode(kind === "line" ? "linestring" : kind);
     return new Promise((resolve) => {
       this.drawResolve = resolve;
@@ -729,7 +725,7 @@ export class MapView {
   /** Start editing an existing geometry: move it, drag its vertices. */
   async beginEdit(id: string, geometry: Geometry): Promise<void> {
     await this.ready;
-    const draw = this.ensureDraw();
+    const draw = await this.ensureDraw();
     this.cancelDrawing();
     this.endEdit();
     const mode =

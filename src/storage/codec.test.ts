@@ -32,10 +32,26 @@ describe("stored record layout", () => {
     record = editRecord(record, { severity: 2 }, a);
     const stored = packRecord(record);
     expect(stored).not.toHaveProperty("clock");
-    expect(stored.p![0]).toBe(2);
+    expect(stored.p![0]).toBe(1); // layout
+    expect(stored.p![1]).toBe(2); // two devices
     expect(unpackRecord(stored)).toEqual(record);
     // Fields stay readable as they are (tools and tests read them straight from IndexedDB).
     expect(stored.fields).toEqual(record.fields);
+  });
+
+  it("keeps field names it does not know, and clock times exactly", () => {
+    const record = {
+      ...createObservation("p", "w", fields, testContext()),
+      fields: { ...fields, futureField: 1 },
+    };
+    (record.clock as Record<string, unknown>).futureField = {
+      version: 3,
+      nonce: 7,
+      by: "tablet-z",
+      at: 1_500_000_000_123,
+      ancestors: [5, 6],
+    };
+    expect(unpackRecord(packRecord(record as never))).toEqual(record);
   });
 
   it("reads records stored unpacked", () => {

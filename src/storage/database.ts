@@ -64,6 +64,9 @@ async function all(start: Array<() => Promise<unknown>>): Promise<void> {
   await Promise.all(pending);
 }
 
+/** Records per transaction when rewriting old layouts in the background. */
+const REWRITE_BATCH = 200;
+
 export class LyktaDatabase {
   private constructor(
     private readonly db: IDBPDatabase<LyktaSchema>,
@@ -189,9 +192,25 @@ export class LyktaDatabase {
       result.push(migration.record);
       if (migration.migrated || !isPacked(stored)) rewrite.push(migration.record);
     }
-    // Through the merge, so a write that happened since the read is never overwritten.
-    if (rewrite.length > 0) void this.applyRecords(rewrite).catch(() => undefined);
+    if (rewrite.length > 0) void this.rewriteInBatches(rewrite);
     return result;
+  }
+
+  /**
+   * Write records back in small transactions, one after another, so a person's save never
+   * waits behind rewriting a whole big walk. Through the merge, so a write that happened
+   * since the read is never overwritten.
+   */
+  private async rewriteInBatches(records: SyncedRecord[]): Promise<void> {
+    for (let start = 0; start < records.length; start += REWRITE_BATCH) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      try {
+        await this.applyRecords(records.slice(start, start + REWRITE_BATCH));
+      } catch {
+        // The next load tries again; the records read fine in their old layout meanwhile.
+        return;
+      }
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import { computed, effect } from "@preact/signals";
 import type { Feature, FeatureCollection, LineString } from "geojson";
 import { useEffect, useRef, useState } from "preact/hooks";
+import type { ObservationRecord } from "../domain/observation";
 import { trackPoints } from "../domain/track";
 import type { MapView } from "../map/map-view";
 import { t } from "../state/i18n";
@@ -31,21 +32,32 @@ const GROUP_OF_CATEGORY = new Map(
   CHECKLIST.groups.flatMap((group) => group.categories.map((category) => [category.id, group.id])),
 );
 
+/**
+ * Map features per stored record. A record that did not change keeps its feature object, so
+ * the map can send MapLibre only the observations that changed.
+ */
+const featureOfRecord = new WeakMap<ObservationRecord, Feature>();
+
 /** The walk's observations as map features, computed once per change of the walk. */
 const savedFeatures = computed(() => {
   const features: Feature[] = [];
   for (const observation of observations.value) {
     const geometry = observation.fields.geometry;
     if (!geometry) continue;
-    features.push({
-      type: "Feature",
-      geometry,
-      properties: {
-        id: observation.id,
-        severity: observation.fields.severity,
-        group: GROUP_OF_CATEGORY.get(observation.fields.categoryId) ?? "other",
-      },
-    });
+    let feature = featureOfRecord.get(observation);
+    if (!feature) {
+      feature = {
+        type: "Feature",
+        geometry,
+        properties: {
+          id: observation.id,
+          severity: observation.fields.severity,
+          group: GROUP_OF_CATEGORY.get(observation.fields.categoryId) ?? "other",
+        },
+      };
+      featureOfRecord.set(observation, feature);
+    }
+    features.push(feature);
   }
   return features;
 });
@@ -67,22 +79,23 @@ function observationFeatures(): FeatureCollection {
   };
 }
 
-function bounds(collection: FeatureCollection): [number, number, number, number] | null {
+function bounds(features: readonly Feature[]): [number, number, number, number] | null {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
   let maxY = -Infinity;
-  const visit = (coordinates: unknown): void => {
-    if (Array.isArray(coordinates) && typeof coordinates[0] === "number") {
-      const [x, y] = coordinates as [number, number];
-      minX = Math.min(minX, x);
-      minY = Math.min(minY, y);
-      maxX = Math.max(maxX, x);
-      maxY = Math.max(maxY, y);
-    } else if (Array.isArray(coordinates)) coordinates.forEach(visit);
+  const add = (position: number[]) => {
+    const x = position[0]!;
+    const y = position[1]!;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
   };
-  for (const feature of collection.features) {
-    if (feature.geometry && "coordinates" in feature.geometry) visit(feature.geometry.coordinates);
+  for (const { geometry } of features) {
+    if (geometry.type === "Point") add(geometry.coordinates);
+    else if (geometry.type === "LineString") geometry.coordinates.forEach(add);
+    else if (geometry.type === "Polygon") geometry.coordinates[0]?.forEach(add);
   }
   return Number.isFinite(minX) ? [minX, minY, maxX, maxY] : null;
 }
@@ -152,7 +165,7 @@ export function MapPanel(props: { hidden: boolean }) {
           const features = [...savedFeatures.value];
           const area = walk.fields.areaPolygon;
           if (area) features.push({ type: "Feature", geometry: area, properties: {} });
-          const fitTo = bounds({ type: "FeatureCollection", features });
+          const fitTo = bounds(features);
           if (fitTo) {
             const pad = 0.0015;
             view.fitBounds([fitTo[0] - pad, fitTo[1] - pad, fitTo[2] + pad, fitTo[3] + pad]);
@@ -161,12 +174,12 @@ export function MapPanel(props: { hidden: boolean }) {
           walkLoaded();
         }),
       );
-      void Promise.all([view.whenReady().then(() => performance.mark("lykta:map-loaded")), loaded])
-        .then(() => new Promise((resolve) => requestAnimationFrame(resolve)))
-        .then(() => view.whenIdle())
+      void view.whenReady().then(() => performance.mark("lykta:map-loaded"));
+      void loaded
+        .then(() => view.whenObservationsDrawn())
         .then(() => {
           if (disposed) return;
-          // Style loaded, observations drawn, drawing tools ready: the team can work.
+          // Style loaded, the walk's observations drawn: the team can work.
           container.current?.setAttribute("data-ready", "true");
           performance.mark("lykta:map-interactive");
         });
