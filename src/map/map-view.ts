@@ -357,7 +357,9 @@ export class MapView {
       if (sourceId === SOURCE_BASEMAP || options.basemap.kind === "style") options.onBasemapError();
     });
     this.map.on("click", (event) => this.onClick(event));
-    this.map.on("zoom", () => {
+    // At the end of a zoom, not during it: a fly past zoom 14 should not make MapLibre tile
+    // every full geometry of a big walk.
+    this.map.on("zoomend", () => {
       this.sendFullGeometries();
       this.updateOverview();
     });

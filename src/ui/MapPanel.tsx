@@ -191,7 +191,9 @@ export function MapPanel(props: { hidden: boolean }) {
         effect(() => {
           const current = gps.value.fix;
           view.setPosition(current);
-          if (current && !centredOnFix) {
+          // Only once the walk is framed: a walk with observations opens on them, an empty
+          // one on the team's position.
+          if (current && !centredOnFix && framed) {
             centredOnFix = true;
             view.flyTo(current.lon, current.lat, 17);
           }

@@ -1,7 +1,8 @@
 /**
  * Benchmark 3: JavaScript shipped, raw and gzipped (level 9), per file and per part: the
- * app code loaded at start, the map chunk (MapLibre + terra-draw, loaded on the walk
- * screen), MapLibre's worker, and the service worker.
+ * app code loaded at start, the map chunk (MapLibre, loaded on the walk screen), MapLibre's
+ * worker, the chunks loaded on first use (terra-draw for drawing, fflate for backup files),
+ * and the service worker.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -11,7 +12,9 @@ import { kb, printTable } from "./lib.mjs";
 function partOf(file) {
   const name = file.split("/").at(-1);
   if (/^maplibre-gl-worker-.*\.mjs$/.test(name)) return "MapLibre worker";
-  if (/^map-view-.*\.js$/.test(name)) return "MapLibre + terra-draw (map chunk)";
+  if (/^map-view-.*\.js$/.test(name)) return "MapLibre (map chunk)";
+  if (/^draw-tools-.*\.js$/.test(name)) return "terra-draw (on first drawing)";
+  if (/^package-.*\.js$/.test(name)) return "backup files, fflate (on first use)";
   if (name === "sw.js" || /^workbox-[0-9a-f]+\.js$/.test(name)) return "service worker";
   return "app code";
 }
