@@ -1,16 +1,9 @@
 import { defineConfig } from "@playwright/test";
 
-/** Debian's Chromium (apt), never a browser download. Override with CHROMIUM_PATH. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./test/chromium.mjs";
+
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
+
 const PORT = Number(process.env.LYKTA_E2E_PORT ?? 4173);
 /** The built app to serve; a separate directory lets two test runs build side by side. */
 const DIST = process.env.LYKTA_DIST ?? "dist";

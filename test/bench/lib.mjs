@@ -8,16 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../chromium.mjs";
+
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 /** Name part of the URL fetched to check that the network is really cut off. */
 export const OFFLINE_PROBE = "bench-offline-probe";

@@ -1,9 +1,11 @@
 /** Helpers for the field tests (photos, crash, full disk): reading what the app stored. */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, expect, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../playwright.config";
+import { type StoredRecord, storedRecords } from "./helpers";
 
 export interface StoredBlob {
   key: string;
@@ -47,32 +49,9 @@ export async function readPhotoBlobs(page: Page): Promise<StoredBlob[]> {
   });
 }
 
-export interface StoredRecord {
-  id: string;
-  kind: string;
-  walkId?: string;
-  deleted?: boolean;
-  fields: Record<string, unknown>;
-}
-
-/** Every record in IndexedDB "lykta" / "records". */
+/** Every record in IndexedDB "lykta" / "records", of every kind. */
 export async function readRecords(page: Page): Promise<StoredRecord[]> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open("lykta");
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    try {
-      return await new Promise<StoredRecord[]>((resolve, reject) => {
-        const request = db.transaction("records", "readonly").objectStore("records").getAll();
-        request.onsuccess = () => resolve(request.result as StoredRecord[]);
-        request.onerror = () => reject(request.error);
-      });
-    } finally {
-      db.close();
-    }
-  });
+  return storedRecords(page);
 }
 
 export async function liveObservations(page: Page): Promise<StoredRecord[]> {

@@ -68,12 +68,13 @@ export async function smallJpeg(page: Page): Promise<Buffer> {
 export interface StoredRecord {
   id: string;
   kind: string;
+  walkId?: string;
   deleted: boolean;
   fields: Record<string, unknown>;
 }
 
-/** Records of one kind as IndexedDB holds them (tombstones included). */
-export async function storedRecords(page: Page, kind: string): Promise<StoredRecord[]> {
+/** Records as IndexedDB holds them (tombstones included): of one kind, or all. */
+export async function storedRecords(page: Page, kind?: string): Promise<StoredRecord[]> {
   return page.evaluate(
     (wanted) =>
       new Promise<StoredRecord[]>((resolve, reject) => {
@@ -82,12 +83,16 @@ export async function storedRecords(page: Page, kind: string): Promise<StoredRec
         open.onsuccess = () => {
           const request = open.result.transaction("records").objectStore("records").getAll();
           request.onsuccess = () => {
-            resolve(request.result.filter((record: StoredRecord) => record.kind === wanted));
+            resolve(
+              request.result.filter(
+                (record: StoredRecord) => wanted === null || record.kind === wanted,
+              ),
+            );
             open.result.close();
           };
         };
       }),
-    kind,
+    kind ?? null,
   );
 }
 
