@@ -227,11 +227,6 @@ export function WalkScreen(props: { walkId: string; view: "map" | "list" | "abou
               <WalkAbout walk={walk} />
             </div>
           )}
-          {walk && editorState && (
-            <aside class="sheet" aria-label={t("observation")}>
-              <ObservationForm key={editorState.id} walkId={walk.id} editor={editorState} />
-            </aside>
-          )}
         </div>
         {view !== "about" && (
           <nav
@@ -291,6 +286,12 @@ export function WalkScreen(props: { walkId: string; view: "map" | "list" | "abou
               {recording.value ? t("trackStop") : t("trackStart")}
             </button>
           </nav>
+        )}
+        {walk && editorState && (
+          // Over the whole walk area, the (inert) action bar included.
+          <aside class="sheet" aria-label={t("observation")}>
+            <ObservationForm key={editorState.id} walkId={walk.id} editor={editorState} />
+          </aside>
         )}
       </main>
     </div>
