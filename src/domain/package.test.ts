@@ -63,11 +63,15 @@ describe("Lykta packages", () => {
     expect(result.content.records).toEqual([project, kept, deleted]);
     expect(result.content.photos.get(photoId)).toEqual(photo);
     expect(result.content.manifest).toMatchObject({
-      magic: "lykta-package",
+      format: "lykta-package",
       formatVersion: PACKAGE_FORMAT_VERSION,
       shapeVersion: CURRENT_SHAPE_VERSION,
       recordCount: 3,
+      photoCount: 1,
     });
+    // One record per line.
+    const lines = new TextDecoder().decode(unzipSync(bytes)["records.ndjson"]).split("\n");
+    expect(lines).toHaveLength(3);
   });
 
   it("refuses a file that is not a zip, saying so", async () => {
@@ -78,25 +82,25 @@ describe("Lykta packages", () => {
     expect(result.problem.detail).toMatch(/^not a zip archive/);
   });
 
-  it("refuses a zip without a manifest, or with another magic", async () => {
-    const noManifest = await readPackage(zipSync({ "records.json": strToU8("[]") }));
+  it("refuses a zip without a manifest, or with another format", async () => {
+    const noManifest = await readPackage(zipSync({ "records.ndjson": strToU8("") }));
     expect(noManifest).toEqual({
       ok: false,
       problem: {
         reason: "not_a_package",
-        where: "lykta.json",
-        detail: "the archive has no lykta.json",
+        where: "manifest.json",
+        detail: "the archive has no manifest.json",
       },
     });
     const { bytes } = await fixture();
     const other = rewrite(bytes, (files) => {
-      files["lykta.json"] = strToU8(JSON.stringify({ magic: "something-else" }));
+      files["manifest.json"] = strToU8(JSON.stringify({ format: "something-else" }));
     });
     expect(await readPackage(other)).toEqual({
       ok: false,
       problem: {
         reason: "not_a_package",
-        where: "lykta.json: magic",
+        where: "manifest.json: format",
         detail: "not a Lykta package",
       },
     });
@@ -105,10 +109,12 @@ describe("Lykta packages", () => {
   it("refuses a package from a newer app and asks for an update", async () => {
     const { bytes } = await fixture();
     const newer = rewrite(bytes, (files) => {
-      const manifest = JSON.parse(new TextDecoder().decode(files["lykta.json"])) as PackageManifest;
+      const manifest = JSON.parse(
+        new TextDecoder().decode(files["manifest.json"]),
+      ) as PackageManifest;
       manifest.formatVersion = PACKAGE_FORMAT_VERSION + 1;
       manifest.appVersion = "9.0.0";
-      files["lykta.json"] = strToU8(JSON.stringify(manifest));
+      files["manifest.json"] = strToU8(JSON.stringify(manifest));
     });
     const result = await readPackage(newer);
     expect(result.ok).toBe(false);
@@ -121,44 +127,62 @@ describe("Lykta packages", () => {
   it("refuses the whole package when one record has a newer shape", async () => {
     const { bytes } = await fixture();
     const newer = rewrite(bytes, (files) => {
-      const records = JSON.parse(new TextDecoder().decode(files["records.json"]));
+      const records = new TextDecoder()
+        .decode(files["records.ndjson"])
+        .split("\n")
+        .map((line) => JSON.parse(line));
       records[1].shapeVersion = CURRENT_SHAPE_VERSION + 1;
-      files["records.json"] = strToU8(JSON.stringify(records));
+      files["records.ndjson"] = strToU8(
+        records.map((record: unknown) => JSON.stringify(record)).join("\n"),
+      );
     });
     const result = await readPackage(newer);
     expect(result.ok).toBe(false);
     if (!result.ok)
-      expect(result.problem).toMatchObject({ reason: "newer_shape", where: "records.json[1]" });
+      expect(result.problem).toMatchObject({
+        reason: "newer_shape",
+        where: "records.ndjson: line 2",
+      });
   });
 
   it("keeps the good records and reports each bad one with its index", async () => {
     const { bytes } = await fixture();
     const damaged = rewrite(bytes, (files) => {
-      const records = JSON.parse(new TextDecoder().decode(files["records.json"]));
+      const records = new TextDecoder()
+        .decode(files["records.ndjson"])
+        .split("\n")
+        .map((line) => JSON.parse(line));
       records.splice(1, 0, { kind: "observation" }, 42);
-      files["records.json"] = strToU8(JSON.stringify(records));
+      files["records.ndjson"] = strToU8(
+        records.map((record: unknown) => JSON.stringify(record)).join("\n"),
+      );
     });
     const result = await readPackage(damaged);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.content.records).toHaveLength(3);
     expect(result.problems).toEqual([
-      { reason: "malformed", where: "records.json[1]", detail: "record has no id or kind" },
-      { reason: "malformed", where: "records.json[2]", detail: "record is not an object" },
+      { reason: "malformed", where: "records.ndjson: line 2", detail: "record has no id or kind" },
+      { reason: "malformed", where: "records.ndjson: line 3", detail: "record is not an object" },
     ]);
   });
 
   it("migrates records of an older shape on import", async () => {
     const { bytes, kept } = await fixture();
     const older = rewrite(bytes, (files) => {
-      const records = JSON.parse(new TextDecoder().decode(files["records.json"]));
+      const records = new TextDecoder()
+        .decode(files["records.ndjson"])
+        .split("\n")
+        .map((line) => JSON.parse(line));
       const old = records[1];
       old.shapeVersion = 1;
       old.fields.lux = 2.5;
       delete old.fields.illuminanceLux;
       old.clock.lux = old.clock.illuminanceLux;
       delete old.clock.illuminanceLux;
-      files["records.json"] = strToU8(JSON.stringify(records));
+      files["records.ndjson"] = strToU8(
+        records.map((record: unknown) => JSON.stringify(record)).join("\n"),
+      );
     });
     const result = await readPackage(older);
     expect(result.ok).toBe(true);

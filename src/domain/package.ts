@@ -1,26 +1,26 @@
 /**
  * The Lykta package (`.lykta`): a zip that carries records (tombstones included) and photo
- * bytes between devices, and serves as a walk's backup file. The manifest carries a magic
- * value and a format version; a package from a newer app is refused with a message.
+ * bytes between devices, and serves as a walk's backup file. The manifest names the format
+ * and its version; a package from a newer app is refused with a message.
  *
- *   lykta.json          manifest
- *   records.json        SyncedRecord[] in the shape of `manifest.shapeVersion`
- *   photos/<sha256>.jpg photo bytes; the name is the SHA-256 of the bytes
+ *   manifest.json        format "lykta-package", formatVersion, project, time, counts
+ *   records.ndjson       one SyncedRecord per line, in the shape of `manifest.shapeVersion`
+ *   photos/<sha256>.jpg  photo bytes; the name is the SHA-256 of the bytes
  */
 import { strFromU8, strToU8, unzipSync, type Zippable, zipSync } from "fflate";
 import { sha256Hex } from "./hash";
 import { migrateRecord } from "./migrations";
 import { CURRENT_SHAPE_VERSION, type SyncedRecord } from "./record";
 
-export const PACKAGE_MAGIC = "lykta-package";
+export const PACKAGE_FORMAT = "lykta-package";
 export const PACKAGE_FORMAT_VERSION = 1;
 export const PACKAGE_EXTENSION = ".lykta";
 export const PACKAGE_MIME_TYPE = "application/vnd.lykta+zip";
-const MANIFEST_PATH = "lykta.json";
-const RECORDS_PATH = "records.json";
+const MANIFEST_PATH = "manifest.json";
+const RECORDS_PATH = "records.ndjson";
 
 export interface PackageManifest {
-  magic: typeof PACKAGE_MAGIC;
+  format: typeof PACKAGE_FORMAT;
   formatVersion: number;
   shapeVersion: number;
   appVersion: string;
@@ -30,7 +30,9 @@ export interface PackageManifest {
   createdBy: string;
   /** What the package holds: one walk, or a whole project. */
   scope: { projectId: string; walkId?: string };
+  projectId: string;
   recordCount: number;
+  photoCount: number;
   photos: { id: string; path: string; byteLength: number }[];
 }
 
@@ -48,11 +50,13 @@ export function buildPackage(
 ): Uint8Array {
   const photoEntries = [...photos.entries()].sort(([a], [b]) => a.localeCompare(b));
   const manifest: PackageManifest = {
-    magic: PACKAGE_MAGIC,
+    format: PACKAGE_FORMAT,
     formatVersion: PACKAGE_FORMAT_VERSION,
     shapeVersion: CURRENT_SHAPE_VERSION,
     ...meta,
+    projectId: meta.scope.projectId,
     recordCount: records.length,
+    photoCount: photoEntries.length,
     photos: photoEntries.map(([id, bytes]) => ({
       id,
       path: `photos/${id}.jpg`,
@@ -61,7 +65,7 @@ export function buildPackage(
   };
   const files: Zippable = {
     [MANIFEST_PATH]: strToU8(JSON.stringify(manifest, null, 2)),
-    [RECORDS_PATH]: strToU8(JSON.stringify(records)),
+    [RECORDS_PATH]: strToU8(records.map((record) => JSON.stringify(record)).join("\n")),
   };
   // JPEG bytes do not compress further: store them (level 0) to save time on a tablet.
   for (const [id, bytes] of photoEntries) files[`photos/${id}.jpg`] = [bytes, { level: 0 }];
@@ -99,15 +103,17 @@ export async function readPackage(bytes: Uint8Array): Promise<PackageReadResult>
     return fail("not_a_package", "file", `not a zip archive (${(error as Error).message})`);
   }
   const manifestBytes = files[MANIFEST_PATH];
-  if (!manifestBytes) return fail("not_a_package", MANIFEST_PATH, "the archive has no lykta.json");
+  if (!manifestBytes) {
+    return fail("not_a_package", MANIFEST_PATH, "the archive has no manifest.json");
+  }
   let manifest: PackageManifest;
   try {
     manifest = JSON.parse(strFromU8(manifestBytes));
   } catch (error) {
     return fail("malformed", MANIFEST_PATH, `not JSON: ${(error as Error).message}`);
   }
-  if (manifest?.magic !== PACKAGE_MAGIC) {
-    return fail("not_a_package", `${MANIFEST_PATH}: magic`, "not a Lykta package");
+  if (manifest?.format !== PACKAGE_FORMAT) {
+    return fail("not_a_package", `${MANIFEST_PATH}: format`, "not a Lykta package");
   }
   if (!Number.isInteger(manifest.formatVersion) || manifest.formatVersion < 1) {
     return fail("malformed", `${MANIFEST_PATH}: formatVersion`, "missing or invalid");
@@ -128,30 +134,29 @@ export async function readPackage(bytes: Uint8Array): Promise<PackageReadResult>
   }
   const recordBytes = files[RECORDS_PATH];
   if (!recordBytes) return fail("malformed", RECORDS_PATH, "missing");
-  let rawRecords: unknown;
-  try {
-    rawRecords = JSON.parse(strFromU8(recordBytes));
-  } catch (error) {
-    return fail("malformed", RECORDS_PATH, `not JSON: ${(error as Error).message}`);
-  }
-  if (!Array.isArray(rawRecords)) return fail("malformed", RECORDS_PATH, "not a list of records");
   const problems: PackageProblem[] = [];
   const records: SyncedRecord[] = [];
-  for (const [index, raw] of rawRecords.entries()) {
+  const lines = strFromU8(recordBytes).split("\n");
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === "") continue;
+    const where = `${RECORDS_PATH}: line ${index + 1}`;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (error) {
+      problems.push({
+        reason: "malformed",
+        where,
+        detail: `not JSON: ${(error as Error).message}`,
+      });
+      continue;
+    }
     const migration = migrateRecord(raw);
     if (migration.ok) records.push(migration.record);
     else if (migration.reason === "newer_shape") {
-      return fail(
-        "newer_shape",
-        `${RECORDS_PATH}[${index}]`,
-        `${migration.detail}. Update the app.`,
-      );
+      return fail("newer_shape", where, `${migration.detail}. Update the app.`);
     } else {
-      problems.push({
-        reason: "malformed",
-        where: `${RECORDS_PATH}[${index}]`,
-        detail: migration.detail,
-      });
+      problems.push({ reason: "malformed", where, detail: migration.detail });
     }
   }
   const photos = new Map<string, Uint8Array>();
