@@ -4,9 +4,10 @@
 #   imagemagick              makes 12-megapixel test photos
 #   libimage-exiftool-perl   writes EXIF (orientation, GPS, camera serial) into test photos and
 #                            checks that stored photos carry none
+#   gdal-bin                 ogrinfo and ogr2ogr: a real GIS client reads every export
 set -euo pipefail
 
-PACKAGES=(chromium imagemagick libimage-exiftool-perl fonts-dejavu-core)
+PACKAGES=(chromium imagemagick libimage-exiftool-perl fonts-dejavu-core gdal-bin)
 missing=()
 for package in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

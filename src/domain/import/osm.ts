@@ -1,0 +1,16 @@
+/** Placeholder until the importers land (being written now). */
+import type { ImportInput, ImportResult, ProgressCallback } from "./types";
+
+export async function importOsmXml(
+  _input: ImportInput,
+  _onProgress?: ProgressCallback,
+): Promise<ImportResult> {
+  throw new Error("not implemented yet");
+}
+
+export async function importOsmPbf(
+  _input: ImportInput,
+  _onProgress?: ProgressCallback,
+): Promise<ImportResult> {
+  throw new Error("not implemented yet");
+}
