@@ -1,4 +1,5 @@
 /** Per record kind: the empty field values a tombstone keeps. */
+import { EMPTY_LAYER_FIELDS } from "./layers";
 import { EMPTY_OBSERVATION_FIELDS } from "./observation";
 import { EMPTY_PHOTO_FIELDS } from "./photo";
 import { EMPTY_PROJECT_FIELDS } from "./project";
@@ -13,4 +14,5 @@ export const EMPTY_FIELDS: Readonly<Record<RecordKind, object>> = {
   photo: EMPTY_PHOTO_FIELDS,
   track: EMPTY_TRACK_FIELDS,
   trackChunk: EMPTY_TRACK_CHUNK_FIELDS,
+  layer: EMPTY_LAYER_FIELDS,
 };

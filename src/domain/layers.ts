@@ -52,6 +52,7 @@ const FIELD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   lit: ["lit", "belyst", "belysning", "lighting"],
   name: ["name", "namn", "gatunamn", "street", "straat", "title", "benamning", "benämning"],
   poleHeightM: [
+    "pole_height_m",
     "pole_height",
     "poleheight",
     "height",
@@ -66,8 +67,16 @@ const FIELD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
     "mast_height",
     "lichtpunthoogte",
   ],
-  luminousFluxLm: ["luminous_flux", "lumen", "lm", "flux", "ljusflode", "ljusflöde"],
-  powerW: ["power", "watt", "w", "effekt", "lamp_power", "wattage", "vermogen"],
+  luminousFluxLm: [
+    "luminous_flux_lm",
+    "luminous_flux",
+    "lumen",
+    "lm",
+    "flux",
+    "ljusflode",
+    "ljusflöde",
+  ],
+  powerW: ["power_w", "power", "watt", "w", "effekt", "lamp_power", "wattage", "vermogen"],
   status: ["status", "state", "condition", "tillstand", "tillstånd", "operational_status"],
   ref: ["ref", "mastnummer", "stolpnummer", "stolpnr", "armatur_id", "lamp_id", "id", "nr"],
   kind: ["kind", "type", "typ", "amenity", "kategori", "category"],
@@ -216,13 +225,47 @@ export function normaliseProperties(
     case "poi": {
       const kind = text(get("kind"));
       return {
-        kind: POI_KINDS.includes(kind as PoiKind) ? kind : poiKind,
+        kind: POI_KINDS.includes(kind as PoiKind) ? kind : (poiKindFromTags(properties) ?? poiKind),
         name: text(get("name")),
       };
     }
     case "priority_areas":
       return { name: text(get("name")) };
   }
+}
+
+/**
+ * Does a feature belong in a layer of this role? The geometry must fit. In OSM data (the
+ * file has `highway=street_lamp` points: pass `osmLamps`), a point is a lamp only when it is
+ * tagged so: an OSM extract also holds crossings, signals, bus stops and untagged nodes.
+ */
+export function belongsToRole(role: LayerRole, feature: Feature, osmLamps = false): boolean {
+  if (!feature.geometry || !roleAccepts(role, feature.geometry)) return false;
+  const highway = feature.properties?.highway;
+  if (role === "lamps" && (osmLamps || typeof highway === "string")) {
+    return highway === "street_lamp";
+  }
+  if (role === "paths" && highway === "street_lamp") return false;
+  return true;
+}
+
+/** The kind of a point of interest from OSM tags, when the file has them. */
+export function poiKindFromTags(tags: Record<string, unknown>): PoiKind | null {
+  if (tags.amenity === "school") return "school";
+  if (tags.amenity === "kindergarten" || tags.amenity === "childcare") return "preschool";
+  if (
+    tags.highway === "bus_stop" ||
+    tags.public_transport === "platform" ||
+    tags.public_transport === "stop_position" ||
+    tags.railway === "station" ||
+    tags.railway === "tram_stop"
+  ) {
+    return "transit_stop";
+  }
+  if (tags.leisure === "track" || tags.leisure === "fitness_station" || tags.sport === "running") {
+    return "exercise_track";
+  }
+  return null;
 }
 
 /** Geometry types a role accepts. */
@@ -239,4 +282,98 @@ export function roleAccepts(role: LayerRole, geometry: Geometry): boolean {
     case "priority_areas":
       return geometry.type === "Polygon" || geometry.type === "MultiPolygon";
   }
+}
+
+/**
+ * A context layer of a project, as a record. Its features are stored beside it, as one
+ * immutable data file keyed by its SHA-256 (like photos), in the normalised form: each
+ * feature's properties are the model fields of its role plus `source` (what the file had).
+ * Changing the role or the mapping writes a new data file and points `dataId` at it.
+ */
+export interface LayerFields {
+  name: string;
+  role: LayerRole | "";
+  poiKind: PoiKind | null;
+  /** File name as imported. */
+  sourceFile: string;
+  sourceFormat: string;
+  /** CRS the file's coordinates were in, e.g. "EPSG:3006"; stored data is WGS84. */
+  sourceCrs: string;
+  encoding: string | null;
+  fieldMapping: FieldMapping;
+  featureCount: number;
+  /** Features left out at import (with reasons shown at the time). */
+  rejectedCount: number;
+  /** SHA-256 of the data file. */
+  dataId: string;
+  /** [west, south, east, north] in WGS84. */
+  bbox: [number, number, number, number] | null;
+  attribution: string;
+  importedAt: number;
+  visible: boolean;
+}
+
+export const EMPTY_LAYER_FIELDS: LayerFields = Object.freeze({
+  name: "",
+  role: "",
+  poiKind: null,
+  sourceFile: "",
+  sourceFormat: "",
+  sourceCrs: "",
+  encoding: null,
+  fieldMapping: {},
+  featureCount: 0,
+  rejectedCount: 0,
+  dataId: "",
+  bbox: null,
+  attribution: "",
+  importedAt: 0,
+  visible: false,
+}) as LayerFields;
+
+/** [west, south, east, north] of features, or null when there are none. */
+export function boundsOf(features: readonly Feature[]): [number, number, number, number] | null {
+  let west = Infinity;
+  let south = Infinity;
+  let east = -Infinity;
+  let north = -Infinity;
+  const visit = (coordinates: unknown): void => {
+    if (!Array.isArray(coordinates)) return;
+    if (typeof coordinates[0] === "number") {
+      const x = coordinates[0] as number;
+      const y = coordinates[1] as number;
+      if (x < west) west = x;
+      if (x > east) east = x;
+      if (y < south) south = y;
+      if (y > north) north = y;
+      return;
+    }
+    for (const child of coordinates) visit(child);
+  };
+  for (const feature of features) {
+    const geometry = feature.geometry;
+    if (geometry && "coordinates" in geometry) visit(geometry.coordinates);
+  }
+  return Number.isFinite(west) ? [west, south, east, north] : null;
+}
+
+/** OpenStreetMap's required credit (ODbL). */
+export const OSM_ATTRIBUTION = "© OpenStreetMap contributors";
+
+/**
+ * Is this OSM data in another format (GeoJSON from osmium or Overpass, say)? Then it must
+ * carry OSM's credit too. Recognised by OSM ids ("way/123", osmium's "@id") on a sample.
+ */
+export function looksLikeOsm(features: readonly Feature[], sample = 200): boolean {
+  const step = Math.max(1, Math.floor(features.length / sample));
+  let osm = 0;
+  let seen = 0;
+  for (let i = 0; i < features.length; i += step) {
+    seen += 1;
+    const feature = features[i]!;
+    const id = feature.properties?.["@id"] ?? feature.id;
+    if (typeof id === "string" && /^(node|way|relation)\/\d+$/.test(id)) osm += 1;
+    else if (typeof id === "number" && typeof feature.properties?.["@type"] === "string") osm += 1;
+  }
+  return seen > 0 && osm / seen >= 0.5;
 }

@@ -28,7 +28,14 @@ export interface FieldClock {
 /** How many ancestor nonces a field clock keeps. */
 export const ANCESTOR_WINDOW = 8;
 
-export type RecordKind = "project" | "walk" | "observation" | "photo" | "track" | "trackChunk";
+export type RecordKind =
+  | "project"
+  | "walk"
+  | "observation"
+  | "photo"
+  | "track"
+  | "trackChunk"
+  | "layer";
 
 /** Key of the tombstone's own clock entry. No record kind may have a field with this name. */
 export const DELETED_CLOCK_KEY = "deleted";

@@ -33,6 +33,88 @@ setWorkerUrl(workerUrl);
 
 export type DrawKind = "point" | "line" | "polygon";
 
+/** An imported context layer to show under the observations. */
+export interface ContextLayer {
+  id: string;
+  role: "paths" | "lamps" | "poi" | "priority_areas";
+  /** Where MapLibre's worker reads the GeoJSON (an object URL of the stored data). */
+  url: string;
+  attribution: string;
+  visible: boolean;
+}
+
+/** Context layers go under everything of the walk. */
+const CONTEXT_BEFORE_LAYER = "lykta-area-line";
+
+function contextStyleLayers(layer: ContextLayer, source: string): LayerSpecification[] {
+  const id = (part: string) => `${source}-${part}`;
+  switch (layer.role) {
+    case "paths":
+      return [
+        {
+          id: id("line"),
+          type: "line",
+          source,
+          paint: {
+            // Lit (OSM lit=yes and the like): amber; unlit: violet, dashed; unknown: grey.
+            "line-color": ["match", ["get", "lit"], "yes", "#d9a400", "no", "#7b52c7", "#8a96a3"],
+            "line-width": ["interpolate", ["linear"], ["zoom"], 12, 1, 16, 3, 19, 6],
+            "line-dasharray": [
+              "case",
+              ["==", ["get", "lit"], "no"],
+              ["literal", [2, 1.5]],
+              ["literal", [1, 0]],
+            ],
+          },
+          layout: { "line-cap": "round", "line-join": "round" },
+        },
+      ];
+    case "lamps":
+      return [
+        {
+          id: id("circle"),
+          type: "circle",
+          source,
+          paint: {
+            "circle-color": "#ffd54a",
+            "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, 1.5, 16, 3.5, 19, 6],
+            "circle-stroke-color": "#5a4500",
+            "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 12, 0, 15, 1],
+          },
+        },
+      ];
+    case "poi":
+      return [
+        {
+          id: id("circle"),
+          type: "circle",
+          source,
+          paint: {
+            "circle-color": "#1f6fd1",
+            "circle-radius": 6,
+            "circle-stroke-color": "#ffffff",
+            "circle-stroke-width": 2,
+          },
+        },
+      ];
+    case "priority_areas":
+      return [
+        {
+          id: id("fill"),
+          type: "fill",
+          source,
+          paint: { "fill-color": "#b05cff", "fill-opacity": 0.12 },
+        },
+        {
+          id: id("line"),
+          type: "line",
+          source,
+          paint: { "line-color": "#b05cff", "line-width": 2, "line-dasharray": [3, 2] },
+        },
+      ];
+  }
+}
+
 export interface MapViewOptions {
   container: HTMLElement;
   basemap: BasemapSetting;
@@ -628,6 +710,46 @@ export class MapView {
         },
       ],
     });
+  }
+
+  private contextShown = new Map<string, { url: string; layers: string[] }>();
+
+  /** Show the project's imported layers (under the walk's own data). */
+  async setContextLayers(layers: readonly ContextLayer[]): Promise<void> {
+    await this.ready;
+    const map = this.map;
+    const wanted = new Map(layers.map((layer) => [layer.id, layer]));
+    for (const [id, shown] of this.contextShown) {
+      const layer = wanted.get(id);
+      if (layer && layer.url === shown.url) continue;
+      for (const styleLayer of shown.layers)
+        if (map.getLayer(styleLayer)) map.removeLayer(styleLayer);
+      if (map.getSource(`ctx-${id}`)) map.removeSource(`ctx-${id}`);
+      this.contextShown.delete(id);
+    }
+    for (const layer of layers) {
+      const source = `ctx-${layer.id}`;
+      let shown = this.contextShown.get(layer.id);
+      if (!shown) {
+        map.addSource(source, {
+          type: "geojson",
+          data: layer.url,
+          ...(layer.attribution ? { attribution: layer.attribution } : {}),
+        });
+        const styleLayers = contextStyleLayers(layer, source);
+        for (const styleLayer of styleLayers) {
+          map.addLayer(
+            styleLayer,
+            map.getLayer(CONTEXT_BEFORE_LAYER) ? CONTEXT_BEFORE_LAYER : undefined,
+          );
+        }
+        shown = { url: layer.url, layers: styleLayers.map((styleLayer) => styleLayer.id) };
+        this.contextShown.set(layer.id, shown);
+      }
+      for (const styleLayer of shown.layers) {
+        map.setLayoutProperty(styleLayer, "visibility", layer.visible ? "visible" : "none");
+      }
+    }
   }
 
   /** Recorded routes and the line being walked (property kind: "route" or "walking"). */

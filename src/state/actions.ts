@@ -40,7 +40,9 @@ import {
   editor,
   GROUP_IDS,
   history,
+  type LayerRecord,
   ORGANISATION_IDS,
+  projectLayers,
   projects,
   route,
   selectedId,
@@ -109,6 +111,10 @@ function refreshListsFor(records: readonly SyncedRecord[]) {
     if (record.kind === "project") {
       const others = projects.value.filter((project) => project.id !== record.id);
       projects.value = record.deleted ? others : sortProjects([...others, record as ProjectRecord]);
+    } else if (record.kind === "layer") {
+      const layer = record as LayerRecord;
+      const others = projectLayers.value.filter((candidate) => candidate.id !== layer.id);
+      projectLayers.value = layer.deleted ? others : [...others, layer];
     } else if (record.kind === "walk") {
       const others = walks.value.filter((walk) => walk.id !== record.id);
       walks.value = record.deleted ? others : [...others, record as WalkRecord];
@@ -154,10 +160,20 @@ export async function loadWalks(projectId: string): Promise<void> {
     if (observation.deleted || !observation.walkId) continue;
     counts[observation.walkId] = (counts[observation.walkId] ?? 0) + 1;
   }
+  const layers = (await store.listProjectKind<LayerRecord>(projectId, "layer")).filter(
+    (layer) => !layer.deleted,
+  );
   batch(() => {
     walks.value = list;
     walkCounts.value = counts;
+    projectLayers.value = layers;
   });
+}
+
+/** The open walk's project layers (the walk screen shows them as context). */
+export async function loadLayers(projectId: string): Promise<void> {
+  const layers = await db().listProjectKind<LayerRecord>(projectId, "layer");
+  projectLayers.value = layers.filter((layer) => !layer.deleted);
 }
 
 export function blankWalkFields(date: string): WalkFields {
@@ -229,6 +245,7 @@ export async function openWalk(walkId: string): Promise<void> {
     changedSinceBackup.value = false;
   });
   performance.mark("lykta:walk-shown");
+  if (walk) void loadLayers(walk.projectId);
   // Reading every clock of a big walk is not needed for the first screen: look a moment later.
   if (walk) {
     setTimeout(() => {

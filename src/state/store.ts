@@ -10,6 +10,7 @@ import type { Checklist } from "../domain/checklist";
 import type { ObservationGeometry } from "../domain/geometry";
 import type { GroupsFile, OrganisationsFile } from "../domain/groups";
 import { EMPTY_HISTORY, type HistoryState } from "../domain/history";
+import type { LayerFields } from "../domain/layers";
 import type { ObservationInput, ObservationRecord } from "../domain/observation";
 import type { PhotoRecord } from "../domain/photo";
 import type { ProjectRecord } from "../domain/project";
@@ -24,6 +25,8 @@ export const GROUPS = groupsData as GroupsFile;
 export const ORGANISATIONS = organisationsData as OrganisationsFile;
 export const GROUP_IDS = GROUPS.groups.map((group) => group.id);
 export const ORGANISATION_IDS = ORGANISATIONS.organisations.map((organisation) => organisation.id);
+
+export type LayerRecord = SyncedRecord<LayerFields>;
 
 export const settings = signal<Settings>(loadSettings());
 
@@ -47,6 +50,8 @@ export const projects = signal<ProjectRecord[]>([]);
 /** Walks of the open project (or of the open walk's project). */
 export const walks = signal<WalkRecord[]>([]);
 export const walkCounts = signal<Record<string, number>>({});
+/** Context layers (paths, lamps, points of interest, priority areas) of the open project. */
+export const projectLayers = signal<LayerRecord[]>([]);
 
 /** Everything of the open walk, by id: the walk, observations, photos, tracks, chunks. */
 export const walkRecords = signal<ReadonlyMap<string, SyncedRecord>>(new Map());

@@ -62,6 +62,21 @@ const CLOCK_KEYS = [
   "trackId",
   "sequence",
   "points",
+  // layer
+  "role",
+  "poiKind",
+  "sourceFile",
+  "sourceFormat",
+  "sourceCrs",
+  "encoding",
+  "fieldMapping",
+  "featureCount",
+  "rejectedCount",
+  "dataId",
+  "bbox",
+  "attribution",
+  "importedAt",
+  "visible",
 ] as const;
 const CLOCK_KEY_INDEX = new Map<string, number>(CLOCK_KEYS.map((key, index) => [key, index]));
 

@@ -2,9 +2,10 @@ import "fake-indexeddb/auto";
 import { IDBObjectStore as FakeObjectStore } from "fake-indexeddb";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { testContext } from "../../test/fixtures/context";
+import { EMPTY_LAYER_FIELDS } from "../domain/layers";
 import { createObservation, type ObservationFields } from "../domain/observation";
 import { createProject } from "../domain/project";
-import { editRecord, type SyncedRecord } from "../domain/record";
+import { createRecord, editRecord, type SyncedRecord } from "../domain/record";
 import { createWalk, EMPTY_WALK_FIELDS } from "../domain/walk";
 import { LyktaDatabase } from "./database";
 import { StorageError } from "./errors";
@@ -290,5 +291,51 @@ describe("writes", () => {
     expect(notified).toBe(true);
     newer.result.close();
     void db;
+  });
+});
+
+describe("imported layers", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("stores a layer and its data together, or neither", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const ctx = testContext();
+    const fields = {
+      ...EMPTY_LAYER_FIELDS,
+      name: "Lampor",
+      role: "lamps" as const,
+      dataId: "c".repeat(64),
+      featureCount: 2,
+    };
+    const layer = createRecord({ id: "layer-1", kind: "layer", projectId: "p", fields }, ctx);
+    const data = new Blob(['{"type":"FeatureCollection","features":[]}']);
+    await db.putLayer(layer, data);
+    expect((await db.getRecord("layer-1"))!.fields).toEqual(fields);
+    expect(await (await db.getLayerData("c".repeat(64)))!.text()).toContain("FeatureCollection");
+
+    // A full disk while writing the record: the data file is not left behind either.
+    const realPut = FakeObjectStore.prototype.put;
+    vi.spyOn(FakeObjectStore.prototype, "put").mockImplementation(function (
+      this: IDBObjectStore,
+      ...args
+    ) {
+      if (this.name === "records") throw new DOMException("Quota exceeded", "QuotaExceededError");
+      return realPut.apply(this, args as Parameters<IDBObjectStore["put"]>);
+    });
+    const second = createRecord(
+      {
+        id: "layer-2",
+        kind: "layer",
+        projectId: "p",
+        fields: { ...fields, dataId: "d".repeat(64) },
+      },
+      ctx,
+    );
+    const failure = await db.putLayer(second, data).catch((error) => error);
+    expect((failure as StorageError).kind).toBe("quota");
+    vi.restoreAllMocks();
+    expect(await db.getRecord("layer-2")).toBeUndefined();
+    expect(await db.getLayerData("d".repeat(64))).toBeUndefined();
+    db.close();
   });
 });

@@ -18,6 +18,7 @@ import {
   INDEX_BY_WALK,
   type LyktaSchema,
   STORE_CONFLICTS,
+  STORE_LAYER_DATA,
   STORE_META,
   STORE_PHOTO_BLOBS,
   STORE_RECORDS,
@@ -292,6 +293,33 @@ export class LyktaDatabase {
       const records = tx.objectStore(STORE_RECORDS);
       await all(ids.map((id) => () => blobs.delete(id)));
       await all(tombstones.map((record) => () => records.put(packRecord(record))));
+    });
+  }
+
+  // ---- imported layers --------------------------------------------------------------------
+
+  /**
+   * Store a layer record with its data file in one transaction: an import is all or
+   * nothing. The same data (same SHA-256) is stored once.
+   */
+  async putLayer(record: SyncedRecord, data: Blob): Promise<void> {
+    const dataId = (record.fields as { dataId: string }).dataId;
+    await this.write([STORE_RECORDS, STORE_LAYER_DATA], async (tx) => {
+      const blobs = tx.objectStore(STORE_LAYER_DATA);
+      if ((await blobs.getKey(dataId)) === undefined) await blobs.put(data, dataId);
+      await tx.objectStore(STORE_RECORDS).put(packRecord(record));
+    });
+  }
+
+  async getLayerData(dataId: string): Promise<Blob | undefined> {
+    return this.db.get(STORE_LAYER_DATA, dataId);
+  }
+
+  /** Remove layer data no live layer points at (after a delete or a re-mapping). */
+  async deleteLayerData(dataIds: readonly string[]): Promise<void> {
+    await this.write([STORE_LAYER_DATA], async (tx) => {
+      const store = tx.objectStore(STORE_LAYER_DATA);
+      await all(dataIds.map((id) => () => store.delete(id)));
     });
   }
 

@@ -9,13 +9,14 @@ import type { StoredRecord } from "./codec";
 
 // DO NOT RENAME: existing tablets hold data under this name.
 export const DB_NAME = "lykta";
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 // DO NOT RENAME any store or index below: existing tablets hold data under these names.
 export const STORE_RECORDS = "records";
 export const STORE_PHOTO_BLOBS = "photoBlobs";
 export const STORE_META = "meta";
 export const STORE_CONFLICTS = "conflicts";
+export const STORE_LAYER_DATA = "layerData";
 export const INDEX_BY_WALK = "byWalk";
 export const INDEX_BY_KIND = "byKind";
 export const INDEX_BY_PROJECT_KIND = "byProjectKind";
@@ -34,6 +35,8 @@ export interface LyktaSchema extends DBSchema {
   meta: { key: string; value: unknown };
   /** Values that lost a concurrent edit, kept so a person can restore them. */
   conflicts: { key: string; value: ConflictEntry; indexes: { byRecord: string } };
+  /** Features of imported layers (GeoJSON, UTF-8), keyed by their SHA-256 (layer `dataId`). */
+  layerData: { key: string; value: Blob };
 }
 
 /** The upgrade ladder. Each step runs once per device, in order. */
@@ -58,5 +61,9 @@ export function upgradeSchema(
       .createIndex(INDEX_BY_PROJECT_KIND, ["projectId", "kind"]);
     const conflicts = db.createObjectStore(STORE_CONFLICTS, { keyPath: "id" });
     conflicts.createIndex(INDEX_BY_RECORD, "recordId");
+  }
+  if (oldVersion < 3) {
+    // Lykta 0.2: data of imported context layers (paths, lamps, points of interest, areas).
+    db.createObjectStore(STORE_LAYER_DATA);
   }
 }

@@ -5,6 +5,7 @@ import type { ObservationRecord } from "../domain/observation";
 import { trackPoints } from "../domain/track";
 import type { MapView } from "../map/map-view";
 import { t } from "../state/i18n";
+import { layerDataUrl } from "../state/layers";
 import { isNight } from "../state/night";
 import { storeSettings } from "../state/settings";
 import {
@@ -16,6 +17,7 @@ import {
   mapCenter,
   mapMode,
   observations,
+  projectLayers,
   selectedId,
   settings,
   trackChunks,
@@ -172,6 +174,43 @@ export function MapPanel(props: { hidden: boolean }) {
             centredOnFix = true;
           }
           walkLoaded();
+        }),
+      );
+      disposers.push(
+        effect(() => {
+          const layers = projectLayers.value;
+          void Promise.all(
+            layers.map(async (layer) => {
+              const url = await layerDataUrl(layer.fields.dataId);
+              return url && layer.fields.role
+                ? {
+                    id: layer.id,
+                    role: layer.fields.role,
+                    url,
+                    attribution: layer.fields.attribution,
+                    visible: layer.fields.visible,
+                  }
+                : null;
+            }),
+          ).then((shown) => {
+            if (disposed) return;
+            void view.setContextLayers(shown.filter((layer) => layer !== null));
+          });
+          // A walk with nothing of its own yet opens on the project's layers.
+          if (framed && !centredOnFix) {
+            const boxes = layers
+              .filter((layer) => layer.fields.visible && layer.fields.bbox)
+              .map((layer) => layer.fields.bbox!);
+            if (boxes.length > 0) {
+              centredOnFix = true;
+              view.fitBounds([
+                Math.min(...boxes.map((box) => box[0])),
+                Math.min(...boxes.map((box) => box[1])),
+                Math.max(...boxes.map((box) => box[2])),
+                Math.max(...boxes.map((box) => box[3])),
+              ]);
+            }
+          }
         }),
       );
       void view.whenReady().then(() => performance.mark("lykta:map-loaded"));

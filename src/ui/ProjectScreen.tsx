@@ -5,8 +5,10 @@ import { blankWalkFields, deleteWalk, saveProject, saveWalk } from "../state/act
 import { t } from "../state/i18n";
 import { hrefFor, navigate } from "../state/router";
 import { currentProject, walkCounts, walks } from "../state/store";
+import { ExportCard } from "./ExportCard";
 import { describedBy, Field, reasonText } from "./Field";
 import { Header, LoadingScreen } from "./Header";
+import { LayersCard } from "./LayersCard";
 
 export function ProjectScreen(props: { projectId: string }) {
   const project = currentProject.value;
@@ -31,6 +33,8 @@ export function ProjectScreen(props: { projectId: string }) {
           )}
         </section>
         <NewWalkForm projectId={project.id} />
+        <LayersCard projectId={project.id} />
+        <ExportCard project={project} />
         <RenameProject
           projectId={project.id}
           name={project.fields.name}

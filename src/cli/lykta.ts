@@ -1,0 +1,392 @@
+/**
+ * `lykta`: the command line for GIS staff, a thin shell over src/domain (docs/format.md).
+ *
+ *   lykta validate FILE...
+ *   lykta convert IN -o OUT [--crs EPSG:3006] [--from-crs EPSG:N] [--format geojson|csv|gpkg]
+ *   lykta import-osm IN.osm -o DIR
+ *
+ * Exit status: 0 done, 1 invalid data, 2 usage error or unreadable file, 3 a bug (the only
+ * case that prints a stack trace). Problems are printed as `file: where: reason`.
+ *
+ * Built to dist-cli/lykta.js by vite.cli.config.ts (Node 20 cannot run TypeScript).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, extname, join } from "node:path";
+import { parseArgs } from "node:util";
+import type { Feature } from "geojson";
+import pathClassesData from "../../data/path-classes.json";
+import {
+  normaliseCrsName,
+  parseCrsName,
+  SUPPORTED_CRS_TEXT,
+  SWEREF99_TM,
+  WGS84,
+} from "../domain/crs";
+import {
+  chooseExportFormat,
+  type ExportFormat,
+  exportFeatures,
+  type OutputCrs,
+} from "../domain/export";
+import { layerFeatures, normaliseLayer, plainFeatures } from "../domain/export/geojson";
+import { importFile } from "../domain/import";
+import { splitOsmLayers } from "../domain/import/osm";
+import type { ImportIssue, ImportSuccess } from "../domain/import/types";
+import {
+  detectFieldMapping,
+  type LayerRole,
+  type PathClassesFile,
+  propertyNames,
+} from "../domain/layers";
+
+const pathClasses = pathClassesData as PathClassesFile;
+
+export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3 } as const;
+
+const HELP = `lykta ${__APP_VERSION__}: Lykta's command line for GIS staff
+
+Usage:
+  lykta validate FILE... [--from-crs CRS]
+  lykta convert IN -o OUT [--crs CRS] [--from-crs CRS] [--format geojson|csv|gpkg] [--skip-invalid]
+  lykta import-osm IN.osm -o DIR [--crs CRS] [--format geojson|csv]
+  lykta --help | --version
+
+Commands:
+  validate     Check files. Prints "file: features[N]: reason" for every feature that is
+               rejected (N counts from 0) and exits 1; exits 0 when every file is valid.
+  convert      Read any supported file and write GeoJSON or CSV. The output format follows
+               OUT's extension (.geojson, .json, .csv) unless --format names it. Stops
+               without writing when a feature is rejected, unless --skip-invalid.
+  import-osm   Read an OSM extract (.osm, .osm.gz, .osm.pbf) and write DIR/paths.geojson
+               (path class, lit, name) and DIR/lamps.geojson, with the OSM tags as source_*.
+
+Options:
+  -o, --output PATH   output file (convert) or folder (import-osm)
+  --crs CRS           output CRS: EPSG:4326 (WGS84, RFC 7946; the default) or EPSG:3006
+                      (SWEREF 99 TM: "Lykta GeoJSON, SWEREF 99 TM", or e/n columns in CSV)
+  --from-crs CRS      the input's CRS when the file does not name it, e.g. EPSG:3006,
+                      EPSG:3007 to EPSG:3018 (SWEREF 99 local zones), EPSG:3021 (RT 90)
+  --format FORMAT     geojson or csv (gpkg is not supported yet)
+  --skip-invalid      convert: write the valid features even when some are rejected
+  -h, --help          show this help
+  -V, --version       show the version
+
+Reads GeoJSON, OSM XML and PBF, CSV (lat/lon or SWEREF 99 TM N/E columns), GPX, KML and
+zipped Shapefiles. Exit status: 0 done, 1 invalid data, 2 usage error or unreadable file,
+3 internal error. Every exported attribute is described in docs/format.md.`;
+
+/** A mistake in how lykta was called: exit 2, with a pointer to the help. */
+class UsageError extends Error {}
+/** A file that cannot be read or written: exit 2. */
+class FileError extends UsageError {}
+
+interface Output {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const defaultOutput: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+const OPTIONS = {
+  output: { type: "string", short: "o" },
+  crs: { type: "string" },
+  "from-crs": { type: "string" },
+  format: { type: "string" },
+  "skip-invalid": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+} as const;
+
+type Values = {
+  output?: string;
+  crs?: string;
+  "from-crs"?: string;
+  format?: string;
+  "skip-invalid"?: boolean;
+  help?: boolean;
+  version?: boolean;
+};
+
+function outputCrs(values: Values): OutputCrs {
+  if (values.crs === undefined) return "EPSG:4326";
+  const crs = normaliseCrsName(values.crs);
+  if (crs === WGS84 || crs === SWEREF99_TM) return crs;
+  throw new UsageError(
+    `--crs ${values.crs}: Lykta writes EPSG:4326 (WGS84) or EPSG:3006 (SWEREF 99 TM); reproject further with ogr2ogr -t_srs`,
+  );
+}
+
+function inputCrs(values: Values): string | undefined {
+  if (values["from-crs"] === undefined) return undefined;
+  const crs = parseCrsName(values["from-crs"]);
+  if (crs === null) {
+    throw new UsageError(
+      `--from-crs ${values["from-crs"]}: not a CRS Lykta reads; it reads ${SUPPORTED_CRS_TEXT}`,
+    );
+  }
+  return crs;
+}
+
+function systemReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file or folder";
+    case "EISDIR":
+      return "is a folder, not a file";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ENOTDIR":
+      return "a part of the path is not a folder";
+    case "ENOSPC":
+      return "the disk is full";
+    default:
+      return (error as Error).message;
+  }
+}
+
+function readInput(path: string): Uint8Array {
+  try {
+    const buffer = readFileSync(path);
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  } catch (error) {
+    throw new FileError(`cannot read ${path}: ${systemReason(error)}`);
+  }
+}
+
+function writeOutput(path: string, bytes: Uint8Array): void {
+  try {
+    writeFileSync(path, bytes);
+  } catch (error) {
+    throw new FileError(`cannot write ${path}: ${systemReason(error)}`);
+  }
+}
+
+/**
+ * `file: where: reason`; a problem with the whole file is `file: reason` (the file name is
+ * not repeated when the importer's sentence starts with it: "a.json: is not valid JSON").
+ */
+function problemLine(file: string, issue: ImportIssue): string {
+  if (issue.where === "file" || issue.where === "") {
+    const reason = issue.message.startsWith(`${file} `)
+      ? issue.message.slice(file.length + 1)
+      : issue.message;
+    return `${file}: ${reason}`;
+  }
+  return `${file}: ${issue.where}: ${issue.message}`;
+}
+
+/** At most this many "left out" lines from import-osm; clipped extracts have many. */
+const MAX_LEFT_OUT_LINES = 5;
+
+function onlyOptions(command: string, values: Values, allowed: readonly (keyof Values)[]): void {
+  for (const key of Object.keys(values) as (keyof Values)[]) {
+    if (values[key] !== undefined && !allowed.includes(key)) {
+      throw new UsageError(`${command} takes no --${key} (see lykta --help)`);
+    }
+  }
+}
+
+async function validate(files: string[], values: Values, io: Output): Promise<number> {
+  onlyOptions("validate", values, ["from-crs"]);
+  if (files.length === 0) throw new UsageError("validate needs at least one FILE");
+  const fromCrs = inputCrs(values);
+  let status: number = EXIT.ok;
+  for (const file of files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readInput(file);
+    } catch (error) {
+      io.err(`lykta: ${(error as Error).message}`);
+      status = EXIT.usage;
+      continue;
+    }
+    const result = await importFile({
+      name: file,
+      bytes,
+      ...(fromCrs === undefined ? {} : { fromCrs }),
+    });
+    if (!result.ok) {
+      io.out(problemLine(file, result.issue));
+      if (status === EXIT.ok) status = EXIT.invalid;
+      continue;
+    }
+    for (const issue of result.rejected) io.out(problemLine(file, issue));
+    for (const issue of result.repaired) io.err(`${problemLine(file, issue)} (repaired)`);
+    if (result.rejected.length > 0 && status === EXIT.ok) status = EXIT.invalid;
+    io.err(
+      `${file}: ${result.features.length} valid, ${result.rejected.length} rejected, ${result.repaired.length} repaired (${result.format}, ${result.sourceCrs})`,
+    );
+  }
+  return status;
+}
+
+async function importOrFail(
+  file: string,
+  fromCrs: string | undefined,
+  io: Output,
+): Promise<ImportSuccess | null> {
+  const bytes = readInput(file);
+  const result = await importFile({
+    name: file,
+    bytes,
+    ...(fromCrs === undefined ? {} : { fromCrs }),
+  });
+  if (!result.ok) {
+    io.out(problemLine(file, result.issue));
+    return null;
+  }
+  return result;
+}
+
+const FORMAT_NAMES: Readonly<Record<ExportFormat, string>> = {
+  geojson: "GeoJSON, WGS84",
+  "geojson-sweref": "Lykta GeoJSON, SWEREF 99 TM",
+  csv: "CSV, WGS84",
+  "csv-sweref": "CSV, SWEREF 99 TM",
+};
+
+async function convert(positionals: string[], values: Values, io: Output): Promise<number> {
+  onlyOptions("convert", values, ["output", "crs", "from-crs", "format", "skip-invalid"]);
+  if (positionals.length !== 1) {
+    throw new UsageError("convert needs exactly one input file: lykta convert IN -o OUT");
+  }
+  const input = positionals[0]!;
+  const output = values.output;
+  if (output === undefined || output === "") throw new UsageError("convert needs -o OUT");
+  const choice = chooseExportFormat(output, values.format, outputCrs(values));
+  if (!choice.ok) throw new UsageError(choice.message);
+  const fromCrs = inputCrs(values);
+  const result = await importOrFail(input, fromCrs, io);
+  if (result === null) return EXIT.invalid;
+  for (const issue of result.repaired) io.err(`${problemLine(input, issue)} (repaired)`);
+  if (result.rejected.length > 0) {
+    for (const issue of result.rejected) io.out(problemLine(input, issue));
+    if (!values["skip-invalid"]) {
+      io.err(
+        `lykta: ${result.rejected.length} of ${result.totalFeatures} features rejected; nothing written. Fix them, or pass --skip-invalid to write the ${result.features.length} valid ones.`,
+      );
+      return EXIT.invalid;
+    }
+  }
+  const layerName = basename(output, extname(output));
+  const file = exportFeatures(plainFeatures(result.features), {
+    format: choice.format,
+    kind: "features",
+    layerName,
+    ...(result.attribution ? { attribution: result.attribution } : {}),
+  });
+  writeOutput(output, file.bytes);
+  io.err(
+    `${output}: ${result.features.length} features written (${FORMAT_NAMES[choice.format]}; read as ${result.format}, ${result.sourceCrs})`,
+  );
+  return EXIT.ok;
+}
+
+async function importOsm(positionals: string[], values: Values, io: Output): Promise<number> {
+  onlyOptions("import-osm", values, ["output", "crs", "format"]);
+  if (positionals.length !== 1) {
+    throw new UsageError("import-osm needs exactly one input file: lykta import-osm IN.osm -o DIR");
+  }
+  const input = positionals[0]!;
+  const directory = values.output;
+  if (directory === undefined || directory === "") throw new UsageError("import-osm needs -o DIR");
+  // The same rule as convert: GeoJSON unless --format names another.
+  const choice = chooseExportFormat("paths.geojson", values.format, outputCrs(values));
+  if (!choice.ok) throw new UsageError(choice.message);
+  const result = await importOrFail(input, undefined, io);
+  if (result === null) return EXIT.invalid;
+  if (result.format !== "osm-xml" && result.format !== "osm-pbf") {
+    throw new UsageError(
+      `${input} is ${result.format}, not OpenStreetMap data (.osm, .osm.gz, .osm.pbf); use lykta convert`,
+    );
+  }
+  for (const issue of result.rejected.slice(0, MAX_LEFT_OUT_LINES)) {
+    io.err(`${problemLine(input, issue)} (left out)`);
+  }
+  if (result.rejected.length > MAX_LEFT_OUT_LINES) {
+    io.err(
+      `${input}: ${result.rejected.length - MAX_LEFT_OUT_LINES} more left out (lykta validate ${input} lists them all)`,
+    );
+  }
+  const layers = splitOsmLayers(result.features);
+  try {
+    mkdirSync(directory, { recursive: true });
+  } catch (error) {
+    throw new FileError(`cannot create ${directory}: ${systemReason(error)}`);
+  }
+  const written: string[] = [];
+  const roles: [LayerRole, Feature[]][] = [
+    ["paths", layers.paths],
+    ["lamps", layers.lamps],
+  ];
+  for (const [role, features] of roles) {
+    const mapping = detectFieldMapping(role, propertyNames(features));
+    const layer = normaliseLayer(role, role, features, mapping, pathClasses);
+    const file = exportFeatures(layerFeatures(layer, pathClasses), {
+      format: choice.format,
+      kind: role,
+      baseName: role,
+      ...(result.attribution ? { attribution: result.attribution } : {}),
+    });
+    // The folder is the output: plain names, whatever the CRS.
+    const path = join(directory, `${role}${extname(file.fileName)}`);
+    writeOutput(path, file.bytes);
+    written.push(`${path}: ${features.length} ${role}`);
+  }
+  for (const line of written) io.err(line);
+  if (result.attribution) io.err(`Credit: ${result.attribution}`);
+  return EXIT.ok;
+}
+
+/** Run one command line; returns the exit status. Never throws for a user mistake. */
+export async function main(argv: string[], io: Output = defaultOutput): Promise<number> {
+  try {
+    let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+    try {
+      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (error) {
+      // parseArgs says what is wrong in its first sentence.
+      throw new UsageError((error as Error).message.split(". ")[0]!.replace(/\.$/, ""));
+    }
+    const values = parsed.values as Values;
+    const [command, ...rest] = parsed.positionals;
+    if (values.version) {
+      io.out(__APP_VERSION__);
+      return EXIT.ok;
+    }
+    if (values.help || command === "help") {
+      io.out(HELP);
+      return EXIT.ok;
+    }
+    switch (command) {
+      case "validate":
+        return await validate(rest, values, io);
+      case "convert":
+        return await convert(rest, values, io);
+      case "import-osm":
+        return await importOsm(rest, values, io);
+      case undefined:
+        throw new UsageError("no command given");
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`lykta: ${error.message}`);
+      if (!(error instanceof FileError)) io.err("Try: lykta --help");
+      return EXIT.usage;
+    }
+    io.err("lykta: internal error. This is a bug in Lykta, not a problem with your file or");
+    io.err("command; please report it with the command you ran and this trace:");
+    io.err((error as Error)?.stack ?? String(error));
+    return EXIT.internal;
+  }
+}
+
+const status = await main(process.argv.slice(2));
+process.exitCode = status;

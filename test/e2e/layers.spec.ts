@@ -1,0 +1,92 @@
+import { readFile } from "node:fs/promises";
+import { expect, test } from "@playwright/test";
+import { strFromU8, unzipSync } from "fflate";
+import { collectConsoleErrors } from "./helpers";
+
+const HELSINKI = new URL(
+  "../../../shared/data/osm/helsinki_centre_highways_lamps.geojson",
+  import.meta.url,
+);
+
+test("import Helsinki's paths and lamps through the UI; they show on the map with attribution", async ({
+  page,
+}) => {
+  const errors = collectConsoleErrors(page);
+  await page.goto("./");
+  await page.getByRole("button", { name: "Kom igång" }).click();
+  await page.getByLabel("Projektets namn").fill("Helsingfors test");
+  await page.getByRole("button", { name: "Skapa projekt" }).click();
+  await expect(page.getByRole("heading", { name: "Helsingfors test" })).toBeVisible();
+
+  await page.getByTestId("layer-input").setInputFiles({
+    name: "helsinki_centre_highways_lamps.geojson",
+    mimeType: "application/geo+json",
+    buffer: await readFile(HELSINKI),
+  });
+  // 2,417 lines + 75 areas + 2,006 points in the file (data README).
+  await expect(page.getByText(/4498 giltiga objekt, 0 avvisade, av 4498 i filen/)).toBeVisible();
+  await expect(page.getByLabel("Dela upp i två lager: vägnätet och gatubelysningen")).toBeChecked();
+  await page.getByRole("button", { name: "Importera 4498 objekt" }).click();
+  const layerList = page.getByRole("region", { name: "Underlag (lager)" });
+  await expect(layerList.getByText(/Gatubelysning \(lampor\) · 586 objekt/)).toBeVisible();
+  await expect(layerList.getByText(/Gångvägar och gator · 2417 objekt/)).toBeVisible();
+  await expect(layerList.getByText("© OpenStreetMap contributors").first()).toBeVisible();
+
+  // Export for the municipal GIS: a download with one file per kind.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "GeoJSON (SWEREF 99 TM)" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^Lykta Helsingfors test \d{4}-\d{2}-\d{2}\.zip$/);
+  const files = unzipSync(new Uint8Array(await readFile((await download.path())!)));
+  expect(Object.keys(files).sort()).toEqual(
+    expect.arrayContaining([
+      "ATTRIBUTION.txt",
+      "lamps-sweref99tm.geojson",
+      "paths-sweref99tm.geojson",
+    ]),
+  );
+  const lamps = JSON.parse(strFromU8(files["lamps-sweref99tm.geojson"]!));
+  expect(lamps.features).toHaveLength(586);
+  expect(lamps.crs.properties.name).toBe("urn:ogc:def:crs:EPSG::3006");
+  // Helsinki lies east of SWEREF 99 TM's zone: eastings near 1.0-1.1 million metres.
+  const [east, north] = lamps.features[0].geometry.coordinates;
+  expect(east).toBeGreaterThan(900_000);
+  expect(north).toBeGreaterThan(6_600_000);
+  expect(strFromU8(files["ATTRIBUTION.txt"]!)).toContain("© OpenStreetMap contributors");
+
+  // A walk with nothing of its own opens on the layers.
+  await page.getByLabel("Namn på vandringen").fill("Centrum");
+  await page.getByRole("button", { name: "Skapa vandring" }).click();
+  await expect(page.getByTestId("map")).toHaveAttribute("data-ready", "true");
+  await expect(page.locator(".maplibregl-ctrl-attrib")).toContainText(
+    "© OpenStreetMap contributors",
+  );
+  await page.waitForTimeout(1500);
+  const shot = await page.getByTestId("map").screenshot();
+  await page.screenshot({ path: ".cache/screenshots/layers-helsinki.png" });
+  const counts = await page.evaluate(
+    async ({ data }) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${data}`;
+      await image.decode();
+      const canvas = new OffscreenCanvas(image.width, image.height);
+      const context = canvas.getContext("2d")!;
+      context.drawImage(image, 0, 0);
+      const pixels = context.getImageData(0, 0, image.width, image.height).data;
+      const near = (i: number, r: number, g: number, b: number) =>
+        Math.abs(pixels[i]! - r) + Math.abs(pixels[i + 1]! - g) + Math.abs(pixels[i + 2]! - b) < 40;
+      let lamps = 0;
+      let litPaths = 0;
+      for (let i = 0; i < pixels.length; i += 4) {
+        if (near(i, 0xff, 0xd5, 0x4a)) lamps += 1;
+        if (near(i, 0xd9, 0xa4, 0x00)) litPaths += 1;
+      }
+      return { lamps, litPaths };
+    },
+    { data: shot.toString("base64") },
+  );
+  expect(counts.lamps).toBeGreaterThan(200);
+  expect(counts.litPaths).toBeGreaterThan(2000);
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,464 @@
+/**
+ * GDAL as a real client of every export (issue 3): `ogrinfo` opens each format Lykta writes
+ * and reports the expected feature count, fields and CRS; `ogr2ogr -t_srs EPSG:3006` of the
+ * WGS84 export agrees with Lykta's own SWEREF 99 TM export within 1 cm per vertex.
+ * And the `lykta` command, built with vite.cli.config.ts and run as a user runs it.
+ *
+ * Needs gdal-bin (scripts/setup-test-deps.sh installs it).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FeatureCollection, Geometry, Position } from "geojson";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportFixture, LABELS } from "../../src/domain/export/export.fixtures";
+import {
+  type ExportFeature,
+  type ExportKind,
+  layerFeatures,
+  observationFeatures,
+  trackFeatures,
+  walkFeatures,
+} from "../../src/domain/export/geojson";
+import { type ExportFormat, exportFeatures, exportProject } from "../../src/domain/export/index";
+
+const ROOT = join(import.meta.dirname, "../..");
+const CLI = join(ROOT, "dist-cli/lykta.js");
+const BERLIN_OSM = join(ROOT, "../shared/data/osm/berlin_siegessaeule.osm.gz");
+
+let dir: string;
+
+function run(command: string, args: string[], cwd = dir) {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 60_000 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function gdal(command: string, args: string[]): string {
+  const result = run(command, args);
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} failed (${result.status}): ${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+interface LayerSummary {
+  name: string;
+  featureCount: number;
+  geometry: string;
+  srs: string;
+  fields: Map<string, string>;
+}
+
+/** Parse `ogrinfo -ro -al -so` output (one layer). */
+function ogrinfoSummary(path: string, extra: string[] = []): LayerSummary {
+  const text = gdal("ogrinfo", ["-ro", "-al", "-so", ...extra, path]);
+  const line = (label: string) => new RegExp(`^${label}: (.*)$`, "m").exec(text)?.[1] ?? "";
+  const fields = new Map<string, string>();
+  const afterSrs = text.split(/^Data axis to CRS axis mapping:.*$|^Layer SRS WKT:\n\(unknown\)$/m);
+  for (const fieldLine of (afterSrs[afterSrs.length - 1] ?? "").split("\n")) {
+    // "name: Integer (0.0)", "photo_files: String(JSON) (0.0)"
+    const match = /^(\S.*): (\w+(?:\(\w+\))?) \(\d+\.\d+\)$/.exec(fieldLine);
+    if (match) fields.set(match[1]!, match[2]!);
+  }
+  return {
+    name: line("Layer name"),
+    featureCount: Number(line("Feature Count")),
+    geometry: line("Geometry"),
+    srs: text,
+    fields,
+  };
+}
+
+function fixtureKinds(): Map<ExportKind, ExportFeature[]> {
+  const fixture = exportFixture();
+  const kinds = new Map<ExportKind, ExportFeature[]>();
+  kinds.set(
+    "observations",
+    observationFeatures(fixture.observations, { ...LABELS, walks: fixture.walks }),
+  );
+  kinds.set(
+    "walks",
+    walkFeatures(fixture.walks, { ...LABELS, observations: fixture.observations }),
+  );
+  kinds.set("tracks", trackFeatures(fixture.tracks, fixture.trackChunks, { walks: fixture.walks }));
+  for (const layer of fixture.layers) {
+    const role = layer.record.fields.role as "paths" | "lamps";
+    kinds.set(
+      role,
+      layerFeatures(
+        { role, name: layer.record.fields.name, features: layer.features },
+        LABELS.pathClasses,
+      ),
+    );
+  }
+  return kinds;
+}
+
+function columnsOf(features: readonly ExportFeature[]): string[] {
+  return [...new Set(features.flatMap((feature) => Object.keys(feature.properties)))];
+}
+
+function positionsOf(geometry: Geometry | null): Position[] {
+  if (geometry === null) return [];
+  switch (geometry.type) {
+    case "Point":
+      return [geometry.coordinates];
+    case "MultiPoint":
+    case "LineString":
+      return geometry.coordinates;
+    case "MultiLineString":
+    case "Polygon":
+      return geometry.coordinates.flat();
+    case "MultiPolygon":
+      return geometry.coordinates.flat(2);
+    case "GeometryCollection":
+      return geometry.geometries.flatMap(positionsOf);
+  }
+}
+
+function readCollection(path: string): FeatureCollection {
+  return JSON.parse(readFileSync(path, "utf8")) as FeatureCollection;
+}
+
+/** Largest per-vertex distance in metres between two collections of the same features. */
+function maxVertexDistanceM(
+  a: FeatureCollection,
+  b: FeatureCollection,
+): { max: number; vertices: number } {
+  expect(b.features.length).toBe(a.features.length);
+  let max = 0;
+  let vertices = 0;
+  a.features.forEach((feature, index) => {
+    const left = positionsOf(feature.geometry);
+    const right = positionsOf(b.features[index]!.geometry);
+    expect(right.length).toBe(left.length);
+    left.forEach((position, i) => {
+      const other = right[i]!;
+      max = Math.max(max, Math.hypot(position[0]! - other[0]!, position[1]! - other[1]!));
+      vertices += 1;
+    });
+  });
+  return { max, vertices };
+}
+
+const report: string[] = [];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "lykta-gdal-"));
+  const version = spawnSync("ogrinfo", ["--version"], { encoding: "utf8" });
+  if (version.error) {
+    throw new Error("ogrinfo not found: install gdal-bin (scripts/setup-test-deps.sh does)");
+  }
+  report.push(version.stdout.trim());
+  // Build the CLI as `npm ci` (the prepare script) does.
+  const build = spawnSync(
+    process.execPath,
+    [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--config", "vite.cli.config.ts"],
+    { cwd: ROOT, encoding: "utf8", timeout: 120_000 },
+  );
+  if (build.status !== 0) throw new Error(`CLI build failed: ${build.stderr}`);
+}, 150_000);
+
+afterAll(() => {
+  console.log(`GDAL checks:\n  ${report.join("\n  ")}`);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("GDAL reads every export", () => {
+  const FORMATS: ExportFormat[] = ["geojson", "geojson-sweref", "csv", "csv-sweref"];
+
+  it("ogrinfo: expected feature count, fields and CRS for every kind and format", () => {
+    for (const [kind, features] of fixtureKinds()) {
+      for (const format of FORMATS) {
+        const file = exportFeatures(features, { format, kind });
+        const path = join(dir, file.fileName);
+        writeFileSync(path, file.bytes);
+        const summary = ogrinfoSummary(path);
+        const where = `${file.fileName}`;
+        expect(summary.featureCount, where).toBe(features.length);
+        const columns = columnsOf(features);
+        if (format.startsWith("csv")) {
+          const geometryColumns = format === "csv" ? ["lon", "lat", "wkt"] : ["e", "n", "wkt"];
+          expect([...summary.fields.keys()], where).toEqual([...columns, ...geometryColumns]);
+          // GDAL takes the geometry from the column named WKT.
+          expect(summary.srs, where).toMatch(/^Extent: \(/m);
+        } else {
+          expect(summary.name, where).toBe(kind);
+          expect([...summary.fields.keys()].sort(), where).toEqual([...columns].sort());
+          if (format === "geojson") expect(summary.srs, where).toContain('ID["EPSG",4326]');
+          else {
+            expect(summary.srs, where).toContain('PROJCRS["SWEREF99 TM"');
+            expect(summary.srs, where).toContain('ID["EPSG",3006]');
+          }
+        }
+        report.push(`${where}: ${summary.featureCount} features, ${summary.fields.size} fields`);
+      }
+    }
+  });
+
+  it("ogrinfo: GeoJSON attributes get the types QGIS shows (integer, real, list, date-time)", () => {
+    const features = fixtureKinds().get("observations")!;
+    const file = exportFeatures(features, { format: "geojson", kind: "observations" });
+    const path = join(dir, "typed.geojson");
+    writeFileSync(path, file.bytes);
+    const fields = ogrinfoSummary(path).fields;
+    expect(fields.get("id")).toBe("String");
+    expect(fields.get("severity")).toBe("Integer");
+    expect(fields.get("illuminance_lux")).toBe("Real");
+    expect(fields.get("felt_unsafe")).toBe("StringList");
+    // GDAL 3.6 types a list column as JSON text when its first value is an empty list
+    // (the first observation here has no photos); the values are still the JSON arrays.
+    expect(fields.get("photo_files")).toMatch(/^(StringList|String\(JSON\))$/);
+    expect(fields.get("observed_at")).toBe("DateTime");
+    expect(fields.get("walk_date")).toBe("Date");
+    const full = gdal("ogrinfo", ["-ro", "-al", path]);
+    expect(full).toContain("walk_name (String) = Vivalla kväll – åäö");
+  });
+
+  it("ogrinfo opens every file of a whole-project zip", () => {
+    const fixture = exportFixture();
+    const zip = exportProject(fixture, LABELS, { format: "geojson" });
+    const path = join(dir, "project.zip");
+    writeFileSync(path, zip.bytes);
+    const kinds = fixtureKinds();
+    for (const [kind, features] of kinds) {
+      const summary = ogrinfoSummary(`/vsizip/${path}/${kind}.geojson`);
+      expect(summary.featureCount, kind).toBe(features.length);
+    }
+  });
+
+  it("ogr2ogr -t_srs EPSG:3006 of the WGS84 export agrees with the SWEREF export within 0.01 m", () => {
+    const kinds = fixtureKinds();
+    const osm = run(
+      process.execPath,
+      [CLI, "import-osm", BERLIN_OSM, "-o", join(dir, "osm-wgs84")],
+      ROOT,
+    );
+    const osmSweref = run(
+      process.execPath,
+      [CLI, "import-osm", BERLIN_OSM, "-o", join(dir, "osm-sweref"), "--crs", "EPSG:3006"],
+      ROOT,
+    );
+    // Berlin is outside Sweden, but SWEREF 99 TM is defined there: a good test of the maths.
+    const pairs: [string, string][] = [];
+    if (osm.status === 0 && osmSweref.status === 0) {
+      pairs.push([join(dir, "osm-wgs84/paths.geojson"), join(dir, "osm-sweref/paths.geojson")]);
+      pairs.push([join(dir, "osm-wgs84/lamps.geojson"), join(dir, "osm-sweref/lamps.geojson")]);
+    }
+    for (const [kind, features] of kinds) {
+      const wgs84 = exportFeatures(features, { format: "geojson", kind });
+      const sweref = exportFeatures(features, { format: "geojson-sweref", kind });
+      const wgs84Path = join(dir, `rp-${wgs84.fileName}`);
+      const swerefPath = join(dir, `rp-${sweref.fileName}`);
+      writeFileSync(wgs84Path, wgs84.bytes);
+      writeFileSync(swerefPath, sweref.bytes);
+      pairs.push([wgs84Path, swerefPath]);
+    }
+    let overall = 0;
+    let vertices = 0;
+    for (const [wgs84Path, swerefPath] of pairs) {
+      const reprojected = `${wgs84Path}.ogr2ogr-3006.geojson`;
+      gdal("ogr2ogr", ["-f", "GeoJSON", "-t_srs", "EPSG:3006", reprojected, wgs84Path]);
+      const result = maxVertexDistanceM(readCollection(swerefPath), readCollection(reprojected));
+      expect(result.max, swerefPath).toBeLessThanOrEqual(0.01);
+      overall = Math.max(overall, result.max);
+      vertices += result.vertices;
+    }
+    expect(pairs.length).toBe(kinds.size + 2);
+    report.push(
+      `ogr2ogr -t_srs EPSG:3006 vs Lykta SWEREF export: ${vertices} vertices, max ${overall.toFixed(4)} m`,
+    );
+  });
+});
+
+describe("the lykta command (dist-cli/lykta.js)", () => {
+  const lykta = (...args: string[]) => run(process.execPath, [CLI, ...args]);
+
+  it("--help exits 0; usage mistakes exit 2 with one clear line and no stack trace", () => {
+    const help = lykta("--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("lykta convert IN -o OUT");
+    for (const args of [
+      [],
+      ["frobnicate"],
+      ["convert", "a.geojson"],
+      ["convert", "--bogus"],
+      ["validate"],
+      ["convert", "a.geojson", "-o", "b.txt"],
+      ["convert", "a.geojson", "-o", "b.geojson", "--crs", "EPSG:2154"],
+    ]) {
+      const result = lykta(...args);
+      expect(result.status, args.join(" ")).toBe(2);
+      expect(result.stderr, args.join(" ")).toMatch(/^lykta: .+/);
+      expect(result.stderr, args.join(" ")).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("--format gpkg (or an .gpkg output) says GeoPackage is not supported yet, exit 2", () => {
+    writeFileSync(
+      join(dir, "in.geojson"),
+      exportFeatures(fixtureKinds().get("lamps")!, { format: "geojson", kind: "lamps" }).bytes,
+    );
+    for (const args of [
+      ["convert", "in.geojson", "-o", "out.gpkg"],
+      ["convert", "in.geojson", "-o", "out.geojson", "--format", "gpkg"],
+    ]) {
+      const result = lykta(...args);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain("GeoPackage output is not supported yet");
+    }
+  });
+
+  it("validate: 0 for valid files, 1 with `file: features[N]: reason` lines, 2 for an unreadable file", () => {
+    const good = join(dir, "good.geojson");
+    writeFileSync(
+      good,
+      exportFeatures(fixtureKinds().get("observations")!, {
+        format: "geojson",
+        kind: "observations",
+      }).bytes,
+    );
+    const ok = lykta("validate", good);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe("");
+
+    const bad = {
+      type: "FeatureCollection",
+      features: [
+        {
+          type: "Feature",
+          properties: { name: "ok" },
+          geometry: { type: "Point", coordinates: [18.07, 59.33] },
+        },
+        {
+          type: "Feature",
+          properties: { name: "open ring" },
+          geometry: {
+            type: "Polygon",
+            coordinates: [
+              [
+                [18.07, 59.33],
+                [18.08, 59.33],
+                [18.08, 59.34],
+                [18.07, 59.34],
+              ],
+            ],
+          },
+        },
+        { type: "Feature", properties: {}, geometry: { type: "Point", coordinates: ["x", 59.33] } },
+      ],
+    };
+    writeFileSync(join(dir, "bad.geojson"), JSON.stringify(bad));
+    const invalid = lykta("validate", "good.geojson", "bad.geojson");
+    expect(invalid.status).toBe(1);
+    const lines = invalid.stdout.trim().split("\n");
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(line).toMatch(/^bad\.geojson: features\[\d+\]: \S.*$/);
+    expect(lines.some((line) => line.startsWith("bad.geojson: features[1]: "))).toBe(true);
+    expect(lines.some((line) => line.startsWith("bad.geojson: features[2]: "))).toBe(true);
+    report.push(`lykta validate bad.geojson:\n    ${lines.join("\n    ")}`);
+
+    const missing = lykta("validate", "good.geojson", "no-such-file.geojson");
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(
+      "lykta: cannot read no-such-file.geojson: no such file or folder",
+    );
+
+    writeFileSync(join(dir, "notes.txt"), "");
+    const empty = lykta("validate", "notes.txt");
+    expect(empty.status).toBe(1);
+    expect(empty.stdout).toMatch(/^notes\.txt: /);
+  });
+
+  it("convert: the format follows OUT's extension; --crs EPSG:3006 writes SWEREF 99 TM that GDAL reads", () => {
+    const lamps = fixtureKinds().get("lamps")!;
+    writeFileSync(
+      join(dir, "lamps-in.geojson"),
+      exportFeatures(lamps, { format: "geojson", kind: "lamps" }).bytes,
+    );
+    const toCsv = lykta("convert", "lamps-in.geojson", "-o", "lamps-out.csv");
+    expect(toCsv.status, toCsv.stderr).toBe(0);
+    expect(readFileSync(join(dir, "lamps-out.csv"), "utf8")).toContain(",lon,lat,wkt");
+    expect(ogrinfoSummary(join(dir, "lamps-out.csv")).featureCount).toBe(lamps.length);
+
+    const toSweref = lykta(
+      "convert",
+      "lamps-in.geojson",
+      "-o",
+      "lamps-3006.json",
+      "--crs",
+      "EPSG:3006",
+    );
+    expect(toSweref.status, toSweref.stderr).toBe(0);
+    const summary = ogrinfoSummary(join(dir, "lamps-3006.json"));
+    expect(summary.srs).toContain('ID["EPSG",3006]');
+    expect(summary.featureCount).toBe(lamps.length);
+
+    const named = lykta("convert", "lamps-in.geojson", "-o", "lamps.txt", "--format", "csv");
+    expect(named.status, named.stderr).toBe(0);
+    expect(readFileSync(join(dir, "lamps.txt"), "utf8")).toContain(",lon,lat,wkt");
+
+    // Back from SWEREF, naming nothing: the crs member says it.
+    const back = lykta("convert", "lamps-3006.json", "-o", "lamps-back.geojson");
+    expect(back.status, back.stderr).toBe(0);
+    const original = readCollection(join(dir, "lamps-in.geojson"));
+    const roundTripped = readCollection(join(dir, "lamps-back.geojson"));
+    expect(roundTripped.features.map((feature) => feature.properties)).toEqual(
+      original.features.map((feature) => feature.properties),
+    );
+  });
+
+  it("import-osm writes DIR/paths.geojson and DIR/lamps.geojson with normalised fields", () => {
+    const out = join(dir, "berlin");
+    mkdirSync(out, { recursive: true });
+    const result = lykta("import-osm", BERLIN_OSM, "-o", out);
+    expect(result.status, result.stderr).toBe(0);
+    const paths = ogrinfoSummary(join(out, "paths.geojson"));
+    const lamps = ogrinfoSummary(join(out, "lamps.geojson"));
+    expect(paths.featureCount).toBeGreaterThanOrEqual(140);
+    expect(paths.featureCount).toBeLessThanOrEqual(150);
+    expect(lamps.featureCount).toBe(47);
+    for (const field of [
+      "id",
+      "path_class",
+      "path_class_label_sv",
+      "lit",
+      "name",
+      "length_m",
+      "source_highway",
+      "source_lit",
+    ]) {
+      expect(paths.fields.has(field), field).toBe(true);
+    }
+    for (const field of [
+      "id",
+      "pole_height_m",
+      "luminous_flux_lm",
+      "power_w",
+      "status",
+      "ref",
+      "source_highway",
+    ]) {
+      expect(lamps.fields.has(field), field).toBe(true);
+    }
+    const collection = readCollection(join(out, "paths.geojson"));
+    const lit = collection.features.filter((feature) => feature.properties?.lit === "yes").length;
+    expect(lit).toBe(42);
+    expect((collection as unknown as { lykta: { attribution: string } }).lykta.attribution).toBe(
+      "© OpenStreetMap contributors",
+    );
+    report.push(
+      `import-osm berlin: ${paths.featureCount} paths (${lit} lit), ${lamps.featureCount} lamps`,
+    );
+
+    writeFileSync(
+      join(dir, "points.geojson"),
+      exportFeatures(fixtureKinds().get("lamps")!, { format: "geojson", kind: "lamps" }).bytes,
+    );
+    const notOsm = lykta("import-osm", join(dir, "points.geojson"), "-o", join(dir, "x"));
+    expect(notOsm.status).toBe(2);
+    expect(notOsm.stderr).toContain("not OpenStreetMap data");
+  });
+});
