@@ -208,6 +208,19 @@ describe("Lykta packages", () => {
     });
   });
 
+  it("refuses an entry whose path leaves the package (zip slip), by name", async () => {
+    const { bytes } = await fixture();
+    const hostile = rewrite(bytes, (files) => {
+      files["../../evil.jpg"] = new Uint8Array([1, 2, 3]);
+    });
+    const result = await readPackage(hostile);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.problem.reason).toBe("unsafe_zip");
+      expect(result.problem.where).toBe('zip entry "../../evil.jpg"');
+    }
+  });
+
   it("names files safely", () => {
     expect(packageFileName("Vivalla: kväll/natt?", "2026-11-24")).toBe(
       "Lykta Vivalla kväll natt 2026-11-24.lykta",

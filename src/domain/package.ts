@@ -7,10 +7,11 @@
  *   records.ndjson       one SyncedRecord per line, in the shape of `manifest.shapeVersion`
  *   photos/<sha256>.jpg  photo bytes; the name is the SHA-256 of the bytes
  */
-import { strFromU8, strToU8, unzipSync, type Zippable, zipSync } from "fflate";
+import { strFromU8, strToU8, type Zippable, zipSync } from "fflate";
 import { sha256Hex } from "./hash";
 import { migrateRecord } from "./migrations";
 import { CURRENT_SHAPE_VERSION, type SyncedRecord } from "./record";
+import { unzipSafely, ZIP_REASONS } from "./zip-safety";
 
 export const PACKAGE_FORMAT = "lykta-package";
 export const PACKAGE_FORMAT_VERSION = 1;
@@ -74,6 +75,7 @@ export function buildPackage(
 
 export type PackageProblemReason =
   | "not_a_package"
+  | "unsafe_zip"
   | "newer_format"
   | "newer_shape"
   | "malformed"
@@ -96,12 +98,15 @@ export type PackageReadResult =
  * so nothing bad is stored unless the user agrees to keep the good part.
  */
 export async function readPackage(bytes: Uint8Array): Promise<PackageReadResult> {
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes);
-  } catch (error) {
-    return fail("not_a_package", "file", `not a zip archive (${(error as Error).message})`);
+  // Size, ratio and path limits before anything is inflated (zip bombs, zip slip).
+  const unzipped = unzipSafely(bytes);
+  if (!unzipped.ok) {
+    const issue = unzipped.issues[0]!;
+    return issue.code === ZIP_REASONS.notZip
+      ? fail("not_a_package", "file", `not a zip archive (${issue.message})`)
+      : fail("unsafe_zip", issue.where, issue.message);
   }
+  const files = Object.fromEntries(unzipped.files) as Record<string, Uint8Array>;
   const manifestBytes = files[MANIFEST_PATH];
   if (!manifestBytes) {
     return fail("not_a_package", MANIFEST_PATH, "the archive has no manifest.json");
