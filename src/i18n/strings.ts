@@ -332,6 +332,8 @@ const sv = {
   importMoreIssues: "… och {count} till.",
   importSplitOsm: "Dela upp i två lager: vägnätet och gatubelysningen",
   importAccept: "Importera {count} objekt",
+  importCrs: "Koordinatsystem (om filen inte anger det)",
+  importReadAs: "Läs filen som {crs}",
   exportTitle: "Exportera till GIS",
   exportIntro:
     "Hela projektet som en zip-fil: observationer, vandringar, rutter och lager, en fil per slag, med foton. Läses av QGIS och ArcGIS. Formatet beskrivs i docs/format.md.",
@@ -700,6 +702,8 @@ const en: Record<StringKey, string> = {
   importMoreIssues: "… and {count} more.",
   importSplitOsm: "Split into two layers: the path network and the street lighting",
   importAccept: "Import {count} features",
+  importCrs: "Coordinate system (when the file does not say)",
+  importReadAs: "Read the file as {crs}",
   exportTitle: "Export to GIS",
   exportIntro:
     "The whole project as a zip file: observations, walks, routes and layers, one file per kind, with photos. Read by QGIS and ArcGIS. The format is described in docs/format.md.",

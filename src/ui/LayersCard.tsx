@@ -23,7 +23,7 @@ const ACCEPT = ".geojson,.json,.osm,.xml,.gz,.pbf,.csv,.tsv,.txt,.gpx,.kml,.zip"
 type Step =
   | { kind: "idle" }
   | { kind: "reading"; fileName: string; fraction: number }
-  | { kind: "failed"; fileName: string; issue: ImportIssue }
+  | { kind: "failed"; file: File; issue: ImportIssue }
   | { kind: "review"; fileName: string; sessionId: number; summary: ImportSummary }
   | { kind: "storing"; fileName: string };
 
@@ -250,6 +250,58 @@ function Review(props: {
   );
 }
 
+/** EPSG codes a Swedish municipality's files come in (src/domain/crs.ts reads them all). */
+const COMMON_CRS = [
+  "EPSG:3006",
+  ...Array.from({ length: 12 }, (_, index) => `EPSG:${3007 + index}`),
+  "EPSG:3021",
+  "EPSG:4326",
+];
+
+/** A file that could not be read: why, and a second try with a named CRS. */
+function ReadAgain(props: {
+  file: File;
+  issue: ImportIssue;
+  onRead(fromCrs: string): void;
+  onClose(): void;
+}) {
+  const suggested = typeof props.issue.params?.crs === "string" ? props.issue.params.crs : "";
+  const [crs, setCrs] = useState(suggested || "EPSG:3006");
+  return (
+    <div class="callout" role="alert">
+      <p>
+        {props.file.name}: {importIssueText(props.issue)}
+      </p>
+      <div class="field">
+        <label for="import-crs">{t("importCrs")}</label>
+        <input
+          id="import-crs"
+          list="import-crs-list"
+          value={crs}
+          onInput={(event) => setCrs(event.currentTarget.value)}
+        />
+        <datalist id="import-crs-list">
+          {COMMON_CRS.map((code) => (
+            <option key={code} value={code} />
+          ))}
+        </datalist>
+      </div>
+      <div class="button-row">
+        <button
+          type="button"
+          class="button button-primary"
+          onClick={() => props.onRead(crs.trim())}
+        >
+          {t("importReadAs", { crs: crs.trim() })}
+        </button>
+        <button type="button" class="button" onClick={props.onClose}>
+          {t("close")}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 function LayerRow(props: { layer: LayerRecord }) {
   const { layer } = props;
   const fields = layer.fields;
@@ -299,14 +351,12 @@ export function LayersCard(props: { projectId: string }) {
   const input = useRef<HTMLInputElement>(null);
   const layers = projectLayers.value.filter((layer) => layer.projectId === props.projectId);
 
-  async function onFile(event: Event) {
-    const element = event.currentTarget as HTMLInputElement;
-    const file = element.files?.[0];
-    element.value = "";
-    if (!file) return;
+  async function read(file: File, fromCrs?: string) {
     setStep({ kind: "reading", fileName: file.name, fraction: 0 });
-    const outcome = await analyseFile(file, (fraction) =>
-      setStep({ kind: "reading", fileName: file.name, fraction }),
+    const outcome = await analyseFile(
+      file,
+      (fraction) => setStep({ kind: "reading", fileName: file.name, fraction }),
+      fromCrs,
     );
     setStep(
       outcome.ok
@@ -316,8 +366,15 @@ export function LayersCard(props: { projectId: string }) {
             sessionId: outcome.sessionId,
             summary: outcome.summary,
           }
-        : { kind: "failed", fileName: file.name, issue: outcome.issue },
+        : { kind: "failed", file, issue: outcome.issue },
     );
+  }
+
+  async function onFile(event: Event) {
+    const element = event.currentTarget as HTMLInputElement;
+    const file = element.files?.[0];
+    element.value = "";
+    if (file) await read(file);
   }
 
   return (
@@ -353,14 +410,12 @@ export function LayersCard(props: { projectId: string }) {
         </div>
       )}
       {step.kind === "failed" && (
-        <div class="callout" role="alert">
-          <p>
-            {step.fileName}: {importIssueText(step.issue)}
-          </p>
-          <button type="button" class="button" onClick={() => setStep({ kind: "idle" })}>
-            {t("close")}
-          </button>
-        </div>
+        <ReadAgain
+          file={step.file}
+          issue={step.issue}
+          onRead={(fromCrs) => void read(step.file, fromCrs)}
+          onClose={() => setStep({ kind: "idle" })}
+        />
       )}
       {step.kind === "review" && (
         <Review

@@ -90,3 +90,45 @@ test("import Helsinki's paths and lamps through the UI; they show on the map wit
   expect(counts.litPaths).toBeGreaterThan(2000);
   expect(errors).toEqual([]);
 });
+
+test("a file in SWEREF 99 TM without a crs member is explained, and reads when the CRS is named", async ({
+  page,
+}) => {
+  await page.goto("./");
+  await page.getByRole("button", { name: "Kom igång" }).click();
+  await page.getByLabel("Projektets namn").fill("Stockholm");
+  await page.getByRole("button", { name: "Skapa projekt" }).click();
+  // Lamps at Sergels torg, in SWEREF 99 TM metres, as a municipal GIS often writes them.
+  const collection = {
+    type: "FeatureCollection",
+    features: [
+      {
+        type: "Feature",
+        geometry: { type: "Point", coordinates: [674571.9, 6580743.0] },
+        properties: { höjd: "6,5", nr: "A1" },
+      },
+      {
+        type: "Feature",
+        geometry: { type: "Point", coordinates: [674590.2, 6580760.4] },
+        properties: { höjd: "8", nr: "A2" },
+      },
+    ],
+  };
+  await page.getByTestId("layer-input").setInputFiles({
+    name: "belysning.geojson",
+    mimeType: "application/geo+json",
+    buffer: Buffer.from(JSON.stringify(collection)),
+  });
+  await expect(page.locator(".callout[role=alert]")).toContainText("SWEREF 99 TM");
+  await page.getByRole("button", { name: "Läs filen som EPSG:3006" }).click();
+  await expect(page.getByText(/2 giltiga objekt, 0 avvisade, av 2 i filen/)).toBeVisible();
+  await expect(page.getByText(/koordinatsystem EPSG:3006/)).toBeVisible();
+  await page.getByLabel("Gatubelysning (lampor)").check();
+  // Pole height and pole number were recognised from the Swedish field names.
+  await expect(page.getByLabel("Stolphöjd (m)")).toHaveValue("höjd");
+  await expect(page.getByLabel("Stolpnummer")).toHaveValue("nr");
+  await page.getByRole("button", { name: "Importera 2 objekt" }).click();
+  await expect(
+    page.getByText(/Gatubelysning \(lampor\) · 2 objekt · belysning.geojson · EPSG:3006/),
+  ).toBeVisible();
+});
