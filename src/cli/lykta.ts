@@ -3,7 +3,7 @@
  *
  *   lykta validate FILE...
  *   lykta convert IN -o OUT [--crs EPSG:3006] [--from-crs EPSG:N] [--format geojson|csv|gpkg]
- *   lykta import-osm IN.osm -o DIR
+ *   lykta import-osm IN.osm -o DIR [--format geojson|csv|gpkg]
  *
  * Exit status: 0 done, 1 invalid data, 2 usage error or unreadable file, 3 a bug (the only
  * case that prints a stack trace). Problems are printed as `file: where: reason`.
@@ -27,6 +27,7 @@ import {
   type ExportFormat,
   exportFeatures,
   type OutputCrs,
+  prepareExport,
 } from "../domain/export";
 import { layerFeatures, normaliseLayer, plainFeatures } from "../domain/export/geojson";
 import { importFile } from "../domain/import";
@@ -48,31 +49,33 @@ const HELP = `lykta ${__APP_VERSION__}: Lykta's command line for GIS staff
 Usage:
   lykta validate FILE... [--from-crs CRS]
   lykta convert IN -o OUT [--crs CRS] [--from-crs CRS] [--format geojson|csv|gpkg] [--skip-invalid]
-  lykta import-osm IN.osm -o DIR [--crs CRS] [--format geojson|csv]
+  lykta import-osm IN.osm -o DIR [--crs CRS] [--format geojson|csv|gpkg]
   lykta --help | --version
 
 Commands:
   validate     Check files. Prints "file: features[N]: reason" for every feature that is
                rejected (N counts from 0) and exits 1; exits 0 when every file is valid.
-  convert      Read any supported file and write GeoJSON or CSV. The output format follows
-               OUT's extension (.geojson, .json, .csv) unless --format names it. Stops
-               without writing when a feature is rejected, unless --skip-invalid.
+  convert      Read any supported file and write GeoJSON, CSV or GeoPackage. The output
+               format follows OUT's extension (.geojson, .json, .csv, .gpkg) unless
+               --format names it. Stops without writing when a feature is rejected, unless
+               --skip-invalid.
   import-osm   Read an OSM extract (.osm, .osm.gz, .osm.pbf) and write DIR/paths.geojson
                (path class, lit, name) and DIR/lamps.geojson, with the OSM tags as source_*.
 
 Options:
   -o, --output PATH   output file (convert) or folder (import-osm)
   --crs CRS           output CRS: EPSG:4326 (WGS84, RFC 7946; the default) or EPSG:3006
-                      (SWEREF 99 TM: "Lykta GeoJSON, SWEREF 99 TM", or e/n columns in CSV)
+                      (SWEREF 99 TM: "Lykta GeoJSON, SWEREF 99 TM", e/n columns in CSV,
+                      or a GeoPackage in EPSG:3006)
   --from-crs CRS      the input's CRS when the file does not name it, e.g. EPSG:3006,
                       EPSG:3007 to EPSG:3018 (SWEREF 99 local zones), EPSG:3021 (RT 90)
-  --format FORMAT     geojson or csv (gpkg is not supported yet)
+  --format FORMAT     geojson, csv or gpkg (GeoPackage)
   --skip-invalid      convert: write the valid features even when some are rejected
   -h, --help          show this help
   -V, --version       show the version
 
-Reads GeoJSON, OSM XML and PBF, CSV (lat/lon or SWEREF 99 TM N/E columns), GPX, KML and
-zipped Shapefiles. Exit status: 0 done, 1 invalid data, 2 usage error or unreadable file,
+Reads GeoJSON, OSM XML and PBF, CSV (lat/lon or SWEREF 99 TM N/E columns), GPX, KML,
+zipped Shapefiles and GeoPackages. Exit status: 0 done, 1 invalid data, 2 usage error or unreadable file,
 3 internal error. Every exported attribute is described in docs/format.md.`;
 
 /** A mistake in how lykta was called: exit 2, with a pointer to the help. */
@@ -248,6 +251,8 @@ const FORMAT_NAMES: Readonly<Record<ExportFormat, string>> = {
   "geojson-sweref": "Lykta GeoJSON, SWEREF 99 TM",
   csv: "CSV, WGS84",
   "csv-sweref": "CSV, SWEREF 99 TM",
+  gpkg: "GeoPackage, WGS84",
+  "gpkg-sweref": "GeoPackage, SWEREF 99 TM",
 };
 
 async function convert(positionals: string[], values: Values, io: Output): Promise<number> {
@@ -274,6 +279,7 @@ async function convert(positionals: string[], values: Values, io: Output): Promi
     }
   }
   const layerName = basename(output, extname(output));
+  await prepareExport(choice.format);
   const file = exportFeatures(plainFeatures(result.features), {
     format: choice.format,
     kind: "features",
@@ -314,6 +320,7 @@ async function importOsm(positionals: string[], values: Values, io: Output): Pro
     );
   }
   const layers = splitOsmLayers(result.features);
+  await prepareExport(choice.format);
   try {
     mkdirSync(directory, { recursive: true });
   } catch (error) {

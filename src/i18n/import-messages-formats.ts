@@ -217,4 +217,62 @@ export const IMPORT_MESSAGES_FORMATS: Record<string, { sv: string; en: string }>
     sv: "Filen {name} är komprimerad på ett sätt som Lykta inte läser. Spara zip-filen med vanlig komprimering (deflate).",
     en: "The entry {name} is compressed in a way Lykta does not read. Save the zip file with ordinary (deflate) compression.",
   },
+
+  // GeoPackage (gpkg.ts)
+  gpkg_not_sqlite: {
+    sv: "Filen är ingen GeoPackage. En GeoPackage är en SQLite-databas, och det är inte den här filen.",
+    en: "The file is not a GeoPackage. A GeoPackage is an SQLite database, and this file is not one.",
+  },
+  gpkg_not_geopackage: {
+    sv: "Filen är en SQLite-databas men ingen GeoPackage (tabellerna gpkg_contents och gpkg_geometry_columns saknas). Spara den som GeoPackage i QGIS, eller med ogr2ogr -f GPKG.",
+    en: "The file is an SQLite database but not a GeoPackage (it has no gpkg_contents and gpkg_geometry_columns tables). Save it as a GeoPackage in QGIS, or with ogr2ogr -f GPKG.",
+  },
+  gpkg_damaged: {
+    sv: "GeoPackage-filen är skadad eller ofullständig och kan inte läsas.",
+    en: "The GeoPackage file is damaged or incomplete and cannot be read.",
+  },
+  gpkg_no_feature_tables: {
+    sv: "GeoPackage-filen har inga lager med geometrier (bara rasterplattor eller tabeller utan geometri).",
+    en: "The GeoPackage has no layers with geometry (only raster tiles or tables without geometry).",
+  },
+  gpkg_from_crs_unsupported: {
+    sv: "Koordinatsystemet {crs} kan Lykta inte projicera om.",
+    en: "Lykta cannot reproject the coordinate system {crs}.",
+  },
+  gpkg_table_damaged: {
+    sv: "Lagret {table} kan inte läsas (skadat, eller saknar uppgift om geometrikolumn).",
+    en: "The layer {table} cannot be read (damaged, or its geometry column is not declared).",
+  },
+  gpkg_crs_unsupported: {
+    sv: "Lagret {table} har koordinatsystemet {crs}, som Lykta inte kan projicera om. Projicera om lagret till SWEREF 99 TM eller WGS 84 (i QGIS, eller med ogr2ogr -t_srs EPSG:3006), eller ange koordinatsystemet vid importen.",
+    en: "The layer {table} is in the coordinate system {crs}, which Lykta cannot reproject. Reproject the layer to SWEREF 99 TM or WGS 84 (in QGIS, or with ogr2ogr -t_srs EPSG:3006), or name its coordinate system when importing.",
+  },
+  gpkg_not_wgs84: {
+    sv: "Lagret {table} anger WGS 84 eller inget koordinatsystem, men koordinaterna (t.ex. {x}, {y}) är inte grader. Ange koordinatsystemet vid importen (troligen SWEREF 99 TM, EPSG:3006, om det är en svensk kommun).",
+    en: "The layer {table} says WGS 84 or names no coordinate system, but its coordinates (e.g. {x}, {y}) are not degrees. Name the coordinate system when importing (most likely SWEREF 99 TM, EPSG:3006, for a Swedish municipality).",
+  },
+  gpkg_null_geometry: {
+    sv: "Objektet saknar geometri (NULL).",
+    en: "The feature has no geometry (NULL).",
+  },
+  gpkg_empty_geometry: {
+    sv: "Objektets geometri är tom.",
+    en: "The feature's geometry is empty.",
+  },
+  gpkg_unsupported_geometry: {
+    sv: "Geometrin är av typen {type}, som Lykta inte läser. Gör om kurvor till linjer först (i QGIS, eller med ogr2ogr -nlt CONVERT_TO_LINEAR).",
+    en: "The geometry is of the type {type}, which Lykta does not read. Convert curves to lines first (in QGIS, or with ogr2ogr -nlt CONVERT_TO_LINEAR).",
+  },
+  gpkg_geometry_damaged: {
+    sv: "Geometrin kan inte läsas; datan är skadad ({detail}).",
+    en: "The geometry cannot be read; the data is damaged ({detail}).",
+  },
+  gpkg_z_m_dropped: {
+    sv: "Z- eller M-värden (höjd, mått) togs bort från {count} objekt i lagret {table}. Lykta sparar bara läge i plan.",
+    en: "Z or M values (elevation, measure) were removed from {count} features of the layer {table}. Lykta keeps the horizontal position only.",
+  },
+  gpkg_blob_columns_skipped: {
+    sv: "Kolumnerna {columns} i lagret {table} innehåller binärdata (BLOB, t.ex. bilder) och togs inte med.",
+    en: "The columns {columns} of the layer {table} hold binary data (BLOB, e.g. images) and were left out.",
+  },
 };

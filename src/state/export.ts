@@ -58,7 +58,8 @@ export async function exportWholeProject(
         if (blob) photos.set(id, new Uint8Array(await blob.arrayBuffer()));
       }
     }
-    const { exportProject } = await import("../domain/export/index");
+    const { exportProject, prepareExport } = await import("../domain/export/index");
+    await prepareExport(format);
     const file = exportProject(
       {
         project,

@@ -4,7 +4,14 @@ import type { StringKey } from "../i18n/strings";
 import { exportWholeProject } from "../state/export";
 import { t } from "../state/i18n";
 
-const FORMATS: ExportFormat[] = ["geojson", "geojson-sweref", "csv", "csv-sweref"];
+const FORMATS: ExportFormat[] = [
+  "geojson",
+  "geojson-sweref",
+  "gpkg",
+  "gpkg-sweref",
+  "csv",
+  "csv-sweref",
+];
 
 /** Export the whole project for the municipal GIS (QGIS, ArcGIS): see docs/format.md. */
 export function ExportCard(props: { project: ProjectRecord }) {

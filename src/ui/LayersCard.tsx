@@ -18,7 +18,7 @@ import { type LayerRecord, projectLayers } from "../state/store";
 import type { ImportSummary } from "../workers/import-protocol";
 
 /** Files the importers read (src/domain/import/index.ts). */
-const ACCEPT = ".geojson,.json,.osm,.xml,.gz,.pbf,.csv,.tsv,.txt,.gpx,.kml,.zip";
+const ACCEPT = ".geojson,.json,.osm,.xml,.gz,.pbf,.csv,.tsv,.txt,.gpx,.kml,.zip,.gpkg";
 
 type Step =
   | { kind: "idle" }

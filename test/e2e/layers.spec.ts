@@ -132,3 +132,42 @@ test("a file in SWEREF 99 TM without a crs member is explained, and reads when t
     page.getByText(/Gatubelysning \(lampor\) · 2 objekt · belysning.geojson · EPSG:3006/),
   ).toBeVisible();
 });
+
+test("a project exported as GeoPackage in the browser reads back through the import", async ({
+  page,
+}) => {
+  const errors = collectConsoleErrors(page);
+  await page.goto("./");
+  await page.getByRole("button", { name: "Kom igång" }).click();
+  await page.getByLabel("Projektets namn").fill("Paketet");
+  await page.getByRole("button", { name: "Skapa projekt" }).click();
+  await page.getByTestId("layer-input").setInputFiles({
+    name: "helsinki_centre_highways_lamps.geojson",
+    mimeType: "application/geo+json",
+    buffer: await readFile(HELSINKI),
+  });
+  await page.getByRole("button", { name: "Importera 4498 objekt" }).click();
+  const layerList = page.getByRole("region", { name: "Underlag (lager)" });
+  await expect(layerList.getByText(/Gatubelysning \(lampor\) · 586 objekt/)).toBeVisible();
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "GeoPackage (SWEREF 99 TM)" }).click(),
+  ]);
+  const files = unzipSync(new Uint8Array(await readFile((await download.path())!)));
+  const gpkgName = Object.keys(files).find((name) => name.endsWith(".gpkg"));
+  expect(gpkgName).toMatch(/^Lykta Paketet \d{4}-\d{2}-\d{2}-sweref99tm\.gpkg$/);
+  const gpkg = files[gpkgName!]!;
+  // An SQLite file with GeoPackage's application id "GPKG" (OGC 12-128r18, 1.1.1.1.1).
+  expect(strFromU8(gpkg.subarray(0, 15))).toBe("SQLite format 3");
+  expect(strFromU8(gpkg.subarray(68, 72))).toBe("GPKG");
+
+  // The same file, imported into the project again: both tables, back in WGS 84.
+  await page.getByTestId("layer-input").setInputFiles({
+    name: "export.gpkg",
+    mimeType: "application/geopackage+sqlite3",
+    buffer: Buffer.from(gpkg),
+  });
+  await expect(page.getByText(/3003 giltiga objekt, 0 avvisade/)).toBeVisible();
+  expect(errors).toEqual([]);
+});

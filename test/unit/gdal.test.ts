@@ -2,14 +2,17 @@
  * GDAL as a real client of every export (issue 3): `ogrinfo` opens each format Lykta writes
  * and reports the expected feature count, fields and CRS; `ogr2ogr -t_srs EPSG:3006` of the
  * WGS84 export agrees with Lykta's own SWEREF 99 TM export within 1 cm per vertex.
- * And the `lykta` command, built with vite.cli.config.ts and run as a user runs it.
+ * GeoPackages also pass GDAL's validate_gpkg.py (python3-gdal, a dependency of gdal-bin)
+ * with its extra checks and warnings as errors, and come back identical through Lykta's
+ * importer. And the `lykta` command, built with vite.cli.config.ts and run as a user runs it.
  *
  * Needs gdal-bin (scripts/setup-test-deps.sh installs it).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { unzipSync } from "fflate";
 import type { FeatureCollection, Geometry, Position } from "geojson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportFixture, LABELS } from "../../src/domain/export/export.fixtures";
@@ -21,7 +24,13 @@ import {
   trackFeatures,
   walkFeatures,
 } from "../../src/domain/export/geojson";
-import { type ExportFormat, exportFeatures, exportProject } from "../../src/domain/export/index";
+import {
+  type ExportFormat,
+  exportFeatures,
+  exportProject,
+  prepareExport,
+} from "../../src/domain/export/index";
+import { importFile } from "../../src/domain/import/index";
 
 const ROOT = join(import.meta.dirname, "../..");
 const CLI = join(ROOT, "dist-cli/lykta.js");
@@ -51,9 +60,14 @@ interface LayerSummary {
   fields: Map<string, string>;
 }
 
-/** Parse `ogrinfo -ro -al -so` output (one layer). */
-function ogrinfoSummary(path: string, extra: string[] = []): LayerSummary {
-  const text = gdal("ogrinfo", ["-ro", "-al", "-so", ...extra, path]);
+/** Parse `ogrinfo -ro -al -so` output (one layer, or the named layer of a GeoPackage). */
+function ogrinfoSummary(path: string, extra: string[] = [], layer?: string): LayerSummary {
+  const text = gdal(
+    "ogrinfo",
+    layer === undefined
+      ? ["-ro", "-al", "-so", ...extra, path]
+      : ["-ro", "-so", ...extra, path, layer],
+  );
   const line = (label: string) => new RegExp(`^${label}: (.*)$`, "m").exec(text)?.[1] ?? "";
   const fields = new Map<string, string>();
   const afterSrs = text.split(/^Data axis to CRS axis mapping:.*$|^Layer SRS WKT:\n\(unknown\)$/m);
@@ -144,6 +158,16 @@ function maxVertexDistanceM(
 }
 
 const report: string[] = [];
+
+const VALIDATE_GPKG = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py";
+
+/** GDAL's GeoPackage validator (python3-gdal), extra checks on, warnings as errors. */
+function validateGpkg(path: string): void {
+  if (!existsSync(VALIDATE_GPKG))
+    throw new Error(`${VALIDATE_GPKG} not found: install python3-gdal`);
+  const result = run("python3", [VALIDATE_GPKG, "--extra", "--warning-as-error", path]);
+  expect(result.status, `${path}: ${result.stderr}`).toBe(0);
+}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "lykta-gdal-"));
@@ -273,6 +297,150 @@ describe("GDAL reads every export", () => {
   });
 });
 
+describe("GDAL reads every GeoPackage export", () => {
+  const FORMATS: ExportFormat[] = ["gpkg", "gpkg-sweref"];
+
+  it("ogrinfo: layer, feature count, fields with their types, CRS; validate_gpkg.py passes", async () => {
+    await prepareExport("gpkg");
+    for (const [kind, features] of fixtureKinds()) {
+      for (const format of FORMATS) {
+        const file = exportFeatures(features, { format, kind });
+        const path = join(dir, file.fileName);
+        writeFileSync(path, file.bytes);
+        const ogrinfo = run("ogrinfo", ["-ro", "-al", "-so", path]);
+        // No "non-conformant content" or other warning.
+        expect(ogrinfo.stderr, file.fileName).toBe("");
+        const summary = ogrinfoSummary(path);
+        expect(summary.name, file.fileName).toBe(kind);
+        expect(summary.featureCount, file.fileName).toBe(features.length);
+        expect([...summary.fields.keys()], file.fileName).toEqual(columnsOf(features));
+        if (format === "gpkg") expect(summary.srs, file.fileName).toContain('ID["EPSG",4326]');
+        else {
+          expect(summary.srs, file.fileName).toContain('PROJCRS["SWEREF99 TM"');
+          expect(summary.srs, file.fileName).toContain('ID["EPSG",3006]');
+        }
+        validateGpkg(path);
+        report.push(
+          `${file.fileName}: ${summary.featureCount} features, ${summary.fields.size} fields, ${summary.geometry}`,
+        );
+      }
+    }
+    const observations = ogrinfoSummary(join(dir, "observations.gpkg")).fields;
+    expect(Object.fromEntries(observations)).toMatchObject({
+      id: "String",
+      severity: "Integer",
+      illuminance_lux: "Real",
+      felt_unsafe: "String(JSON)",
+      photo_files: "String(JSON)",
+      observed_at: "DateTime",
+      walk_date: "Date",
+      photo_count: "Integer",
+      length_m: "Real",
+    });
+    const full = gdal("ogrinfo", ["-ro", "-al", join(dir, "observations.gpkg")]);
+    expect(full).toContain("walk_name (String) = Vivalla kväll – åäö");
+    expect(Object.fromEntries(ogrinfoSummary(join(dir, "walks.gpkg")).fields)).toMatchObject({
+      participants_total: "Integer",
+      area_m2: "Real",
+      date: "Date",
+    });
+    expect(ogrinfoSummary(join(dir, "tracks.gpkg")).geometry).toBe("Line String");
+  }, 60_000);
+
+  it("ogrinfo opens every table of a whole-project GeoPackage inside the zip", async () => {
+    await prepareExport("gpkg");
+    const zip = exportProject(exportFixture(), LABELS, { format: "gpkg" });
+    const path = join(dir, "project-gpkg.zip");
+    writeFileSync(path, zip.bytes);
+    const inner = Object.keys(unzipSync(zip.bytes)).find((name) => name.endsWith(".gpkg"))!;
+    for (const [kind, features] of fixtureKinds()) {
+      const summary = ogrinfoSummary(`/vsizip/${path}/${inner}`, [], kind);
+      expect(summary.name, kind).toBe(kind);
+      expect(summary.featureCount, kind).toBe(features.length);
+    }
+    const unpacked = join(dir, "project.gpkg");
+    writeFileSync(unpacked, unzipSync(zip.bytes)[inner]!);
+    validateGpkg(unpacked);
+  }, 60_000);
+
+  it("ogr2ogr -t_srs EPSG:3006 of the WGS84 GeoPackage agrees with the SWEREF GeoPackage within 0.01 m", async () => {
+    await prepareExport("gpkg");
+    let overall = 0;
+    let vertices = 0;
+    const pairs: [string, string][] = [];
+    // Berlin's OSM paths and lamps, through the CLI (SWEREF 99 TM is defined there too).
+    const osm = (out: string, ...extra: string[]) =>
+      run(
+        process.execPath,
+        [CLI, "import-osm", BERLIN_OSM, "-o", join(dir, out), "--format", "gpkg", ...extra],
+        ROOT,
+      );
+    expect(osm("osm-gpkg-wgs84").status).toBe(0);
+    expect(osm("osm-gpkg-sweref", "--crs", "EPSG:3006").status).toBe(0);
+    for (const role of ["paths", "lamps"]) {
+      pairs.push([
+        join(dir, `osm-gpkg-wgs84/${role}.gpkg`),
+        join(dir, `osm-gpkg-sweref/${role}.gpkg`),
+      ]);
+    }
+    for (const [kind, features] of fixtureKinds()) {
+      const wgs84 = exportFeatures(features, { format: "gpkg", kind });
+      const sweref = exportFeatures(features, { format: "gpkg-sweref", kind });
+      const wgs84Path = join(dir, `rp-${wgs84.fileName}`);
+      const swerefPath = join(dir, `rp-${sweref.fileName}`);
+      writeFileSync(wgs84Path, wgs84.bytes);
+      writeFileSync(swerefPath, sweref.bytes);
+      pairs.push([wgs84Path, swerefPath]);
+    }
+    for (const [wgs84Path, swerefPath] of pairs) {
+      const reprojected = `${wgs84Path}.3006.geojson`;
+      const swerefJson = `${swerefPath}.geojson`;
+      gdal("ogr2ogr", ["-f", "GeoJSON", "-t_srs", "EPSG:3006", reprojected, wgs84Path]);
+      gdal("ogr2ogr", ["-f", "GeoJSON", swerefJson, swerefPath]);
+      const result = maxVertexDistanceM(readCollection(swerefJson), readCollection(reprojected));
+      expect(result.max, swerefPath).toBeLessThanOrEqual(0.01);
+      overall = Math.max(overall, result.max);
+      vertices += result.vertices;
+    }
+    report.push(
+      `ogr2ogr -t_srs EPSG:3006 of the WGS84 GeoPackage vs Lykta's SWEREF GeoPackage: ${vertices} vertices, max ${overall.toFixed(4)} m`,
+    );
+  }, 60_000);
+
+  it("round trip: export, then Lykta's importFile, gives identical attributes and geometry (1e-7°)", async () => {
+    await prepareExport("gpkg");
+    for (const [kind, features] of fixtureKinds()) {
+      for (const format of ["gpkg", "gpkg-sweref"] as const) {
+        const file = exportFeatures(features, { format, kind });
+        const result = await importFile({ name: file.fileName, bytes: file.bytes });
+        if (!result.ok) throw new Error(`${kind}: ${result.issue.message}`);
+        expect(result.rejected, kind).toEqual([]);
+        expect(result.repaired, kind).toEqual([]);
+        const located = features.filter((feature) => feature.geometry !== null);
+        expect(result.features, kind).toHaveLength(located.length);
+        // The GeoJSON export's view of the same features: properties as JSON has them.
+        const expected = JSON.parse(
+          new TextDecoder().decode(exportFeatures(located, { format: "geojson", kind }).bytes),
+        ) as FeatureCollection;
+        // SWEREF 99 TM: 1 cm in the export; back in degrees that is within about 1.5e-7°.
+        const limit = format === "gpkg" ? 1e-7 + 1e-12 : 2e-7;
+        expected.features.forEach((feature, index) => {
+          const back = result.features[index]!;
+          expect(back.properties, `${kind} ${index}`).toEqual(feature.properties);
+          expect(back.geometry.type).toBe(feature.geometry!.type);
+          const before = positionsOf(feature.geometry);
+          const after = positionsOf(back.geometry);
+          expect(after).toHaveLength(before.length);
+          before.forEach((position, i) => {
+            expect(Math.abs(position[0]! - after[i]![0]!)).toBeLessThanOrEqual(limit);
+            expect(Math.abs(position[1]! - after[i]![1]!)).toBeLessThanOrEqual(limit);
+          });
+        });
+      }
+    }
+  });
+});
+
 describe("the lykta command (dist-cli/lykta.js)", () => {
   const lykta = (...args: string[]) => run(process.execPath, [CLI, ...args]);
 
@@ -296,20 +464,53 @@ describe("the lykta command (dist-cli/lykta.js)", () => {
     }
   });
 
-  it("--format gpkg (or an .gpkg output) says GeoPackage is not supported yet, exit 2", () => {
+  it("convert x.geojson -o y.gpkg writes a GeoPackage GDAL reads; lykta validate y.gpkg exits 0", () => {
+    const lamps = fixtureKinds().get("lamps")!;
     writeFileSync(
       join(dir, "in.geojson"),
-      exportFeatures(fixtureKinds().get("lamps")!, { format: "geojson", kind: "lamps" }).bytes,
+      exportFeatures(lamps, { format: "geojson", kind: "lamps" }).bytes,
     );
-    for (const args of [
-      ["convert", "in.geojson", "-o", "out.gpkg"],
-      ["convert", "in.geojson", "-o", "out.geojson", "--format", "gpkg"],
-    ]) {
-      const result = lykta(...args);
-      expect(result.status).toBe(2);
-      expect(result.stderr).toContain("GeoPackage output is not supported yet");
-    }
-  });
+    const toGpkg = lykta("convert", "in.geojson", "-o", "belysning.gpkg");
+    expect(toGpkg.status, toGpkg.stderr).toBe(0);
+    expect(toGpkg.stderr).toContain("(GeoPackage, WGS84; read as geojson, EPSG:4326)");
+    const summary = ogrinfoSummary(join(dir, "belysning.gpkg"));
+    expect(summary.name).toBe("belysning");
+    expect(summary.featureCount).toBe(lamps.length);
+    expect(summary.srs).toContain('ID["EPSG",4326]');
+    expect([...summary.fields.keys()]).toEqual(columnsOf(lamps));
+    validateGpkg(join(dir, "belysning.gpkg"));
+
+    const valid = lykta("validate", "belysning.gpkg");
+    expect(valid.status, valid.stderr).toBe(0);
+    expect(valid.stdout).toBe("");
+    expect(valid.stderr).toContain(
+      `belysning.gpkg: ${lamps.length} valid, 0 rejected, 0 repaired (gpkg, EPSG:4326)`,
+    );
+
+    // --format names it; --crs EPSG:3006 writes SWEREF 99 TM; back again to GeoJSON.
+    const sweref = lykta(
+      "convert",
+      "in.geojson",
+      "-o",
+      "b.dat",
+      "--format",
+      "gpkg",
+      "--crs",
+      "EPSG:3006",
+    );
+    expect(sweref.status, sweref.stderr).toBe(0);
+    expect(ogrinfoSummary(join(dir, "b.dat")).srs).toContain('ID["EPSG",3006]');
+    const back = lykta("convert", "belysning.gpkg", "-o", "belysning-back.geojson");
+    expect(back.status, back.stderr).toBe(0);
+    expect(
+      readCollection(join(dir, "belysning-back.geojson")).features.map((f) => f.properties),
+    ).toEqual(readCollection(join(dir, "in.geojson")).features.map((f) => f.properties));
+
+    // import-osm --format gpkg: DIR/paths.gpkg and DIR/lamps.gpkg.
+    const osm = lykta("import-osm", BERLIN_OSM, "-o", join(dir, "osm-gpkg"), "--format", "gpkg");
+    expect(osm.status, osm.stderr).toBe(0);
+    expect(ogrinfoSummary(join(dir, "osm-gpkg/lamps.gpkg")).featureCount).toBe(47);
+  }, 60_000);
 
   it("validate: 0 for valid files, 1 with `file: features[N]: reason` lines, 2 for an unreadable file", () => {
     const good = join(dir, "good.geojson");

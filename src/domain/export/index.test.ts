@@ -78,13 +78,10 @@ describe("the format rule", () => {
       ok: false,
       reason: "unknown_extension",
     });
-    expect(chooseExportFormat("a.gpkg", undefined)).toMatchObject({
-      ok: false,
-      reason: "gpkg_not_supported",
-    });
-    expect(chooseExportFormat("a.geojson", "gpkg")).toMatchObject({
-      ok: false,
-      reason: "gpkg_not_supported",
+    expect(chooseExportFormat("a.gpkg", undefined)).toEqual({ ok: true, format: "gpkg" });
+    expect(chooseExportFormat("a.geojson", "gpkg", "EPSG:3006")).toEqual({
+      ok: true,
+      format: "gpkg-sweref",
     });
     expect(chooseExportFormat("a.geojson", "shp")).toMatchObject({
       ok: false,

@@ -1,11 +1,15 @@
 /**
  * Exports for people and GIS (docs/format.md): features of one kind to one file, or a whole
- * project to a zip with one file per kind and the photos they reference.
+ * project to a zip with one file per kind (GeoPackage: one .gpkg with a table per kind) and
+ * the photos they reference.
  *
  * One format rule for the app and every CLI command: the output format follows the file
- * name's extension (.geojson/.json, .csv), unless a format is named; SWEREF 99 TM is chosen
- * by the output CRS. GeoPackage is not written yet (no maintained library that runs in the
- * browser without a WebAssembly SQLite of about 1 MB; see docs/format.md).
+ * name's extension (.geojson/.json, .csv, .gpkg), unless a format is named; SWEREF 99 TM is
+ * chosen by the output CRS.
+ *
+ * GeoPackage is written with sql.js (SQLite in WebAssembly, about 1 MB), which loads only
+ * when needed: `await prepareExport(format)` before exportFeatures or exportProject with a
+ * GeoPackage format (it does nothing for the text formats, which stay synchronous).
  */
 
 import { type Zippable, zipSync } from "fflate";
@@ -31,18 +35,45 @@ import {
   trackFeatures,
   walkFeatures,
 } from "./geojson";
+import { geoPackageWriterLoaded, loadGeoPackageWriter, writeGeoPackage } from "./gpkg";
 import { toSwerefGeoJsonText } from "./sweref";
 
 export type { ExportFeature, ExportKind, ExportLayer } from "./geojson";
 
 /** The formats written. The SWEREF forms are for municipal GIS (EPSG:3006). */
-export type ExportFormat = "geojson" | "geojson-sweref" | "csv" | "csv-sweref";
+export type ExportFormat =
+  | "geojson"
+  | "geojson-sweref"
+  | "csv"
+  | "csv-sweref"
+  | "gpkg"
+  | "gpkg-sweref";
 export const EXPORT_FORMATS: readonly ExportFormat[] = [
   "geojson",
   "geojson-sweref",
   "csv",
   "csv-sweref",
+  "gpkg",
+  "gpkg-sweref",
 ];
+
+/** The GeoPackage formats: binary, written with SQLite (prepareExport loads it). */
+export function isGeoPackageFormat(format: ExportFormat): format is "gpkg" | "gpkg-sweref" {
+  return format === "gpkg" || format === "gpkg-sweref";
+}
+
+/**
+ * Loads what a format needs before exportFeatures or exportProject can write it: SQLite
+ * for the GeoPackage formats (once; about 1 MB); nothing for the others.
+ */
+export async function prepareExport(format: ExportFormat): Promise<void> {
+  if (isGeoPackageFormat(format)) await loadGeoPackageWriter();
+}
+
+/** True when exportFeatures and exportProject can write `format` now. */
+export function exportReady(format: ExportFormat): boolean {
+  return !isGeoPackageFormat(format) || geoPackageWriterLoaded();
+}
 
 export interface ExportFile {
   fileName: string;
@@ -56,6 +87,9 @@ const FORMAT_FILE: Readonly<Record<ExportFormat, { suffix: string; mimeType: str
   "geojson-sweref": { suffix: "-sweref99tm.geojson", mimeType: "application/json" },
   csv: { suffix: ".csv", mimeType: "text/csv;charset=utf-8" },
   "csv-sweref": { suffix: "-sweref99tm.csv", mimeType: "text/csv;charset=utf-8" },
+  // The media type OGC registered with IANA for GeoPackage.
+  gpkg: { suffix: ".gpkg", mimeType: "application/geopackage+sqlite3" },
+  "gpkg-sweref": { suffix: "-sweref99tm.gpkg", mimeType: "application/geopackage+sqlite3" },
 };
 
 export interface ExportOptions {
@@ -63,17 +97,20 @@ export interface ExportOptions {
   kind: ExportKind;
   /** File name without extension; default: the kind ("observations"). */
   baseName?: string;
-  /** Layer name inside the file (GDAL and QGIS show it); default: the kind. */
+  /** Layer name inside the file (GDAL and QGIS show it; the GeoPackage table); default: the kind. */
   layerName?: string;
-  /** Epoch ms, written into the file's header when given. */
+  /** Epoch ms, written into the file's header when given (GeoPackage: last_change). */
   exportedAt?: number;
-  /** Credit the data needs (GeoJSON header `lykta.attribution`), e.g. for OSM data. */
+  /**
+   * Credit the data needs (GeoJSON header `lykta.attribution`; GeoPackage: the table's
+   * description in gpkg_contents), e.g. for OSM data.
+   */
   attribution?: string;
   /** CSV only: start with a UTF-8 byte order mark (default true, for Excel). */
   bom?: boolean;
 }
 
-/** Text of features of one kind in a format. */
+/** Text of features of one kind in a text format (GeoPackage is binary: exportFeatures). */
 export function exportText(features: readonly ExportFeature[], options: ExportOptions): string {
   const header = {
     name: options.layerName ?? options.kind,
@@ -90,6 +127,9 @@ export function exportText(features: readonly ExportFeature[], options: ExportOp
       return toCsvText(features, { crs: "EPSG:4326", bom: options.bom ?? true });
     case "csv-sweref":
       return toCsvText(features, { crs: "EPSG:3006", bom: options.bom ?? true });
+    case "gpkg":
+    case "gpkg-sweref":
+      throw new Error(`${options.format} is binary, not text: use exportFeatures`);
   }
 }
 
@@ -99,17 +139,32 @@ export function exportFeatures(
   options: ExportOptions,
 ): ExportFile {
   const file = FORMAT_FILE[options.format];
+  const bytes = isGeoPackageFormat(options.format)
+    ? writeGeoPackage(
+        [
+          {
+            name: options.layerName ?? options.kind,
+            features,
+            ...(options.attribution ? { description: options.attribution } : {}),
+          },
+        ],
+        {
+          crs: options.format === "gpkg-sweref" ? "EPSG:3006" : "EPSG:4326",
+          ...(options.exportedAt === undefined ? {} : { exportedAt: options.exportedAt }),
+        },
+      )
+    : new TextEncoder().encode(exportText(features, options));
   return {
     fileName: `${options.baseName ?? options.kind}${file.suffix}`,
     mimeType: file.mimeType,
-    bytes: new TextEncoder().encode(exportText(features, options)),
+    bytes,
   };
 }
 
 // ---------------------------------------------------------------------------------------
 // The format rule (app and CLI)
 
-/** Formats a person can name; "gpkg" is recognised so it can be refused clearly. */
+/** Formats a person can name. */
 export type NamedFormat = "geojson" | "csv" | "gpkg";
 export type OutputCrs = "EPSG:4326" | "EPSG:3006";
 
@@ -117,7 +172,7 @@ export type FormatChoice =
   | { ok: true; format: ExportFormat }
   | {
       ok: false;
-      reason: "unknown_extension" | "unknown_format" | "gpkg_not_supported";
+      reason: "unknown_extension" | "unknown_format";
       message: string;
     };
 
@@ -156,19 +211,12 @@ export function chooseExportFormat(
       return {
         ok: false,
         reason: "unknown_extension",
-        message: `cannot tell the output format from "${outputName}": use .geojson, .json or .csv, or name it with --format`,
+        message: `cannot tell the output format from "${outputName}": use .geojson, .json, .csv or .gpkg, or name it with --format`,
       };
     }
   }
-  if (format === "gpkg") {
-    return {
-      ok: false,
-      reason: "gpkg_not_supported",
-      message:
-        "GeoPackage output is not supported yet: write .geojson (or --crs EPSG:3006 for SWEREF 99 TM) and convert with: ogr2ogr out.gpkg in.geojson",
-    };
-  }
   const sweref = crs === "EPSG:3006";
+  if (format === "gpkg") return { ok: true, format: sweref ? "gpkg-sweref" : "gpkg" };
   if (format === "csv") return { ok: true, format: sweref ? "csv-sweref" : "csv" };
   return { ok: true, format: sweref ? "geojson-sweref" : "geojson" };
 }
@@ -252,6 +300,9 @@ export function projectFeatures(
  * A whole project as one zip: one file per kind (observations, walks, tracks and each
  * imported layer role), each its own attribute table, and `photos/<sha256>.jpg` for the
  * photos that `photo_files` names. See docs/format.md for why not one combined file.
+ * GeoPackage: the zip holds one `.gpkg` (named as the zip) with one table per kind instead,
+ * beside the photos and ATTRIBUTION.txt; a layer's attribution is also its table's
+ * description. GeoPackage formats need `await prepareExport(format)` first.
  */
 export function exportProject(
   input: ProjectExportInput,
@@ -260,17 +311,37 @@ export function exportProject(
 ): ExportFile {
   const files: Zippable = {};
   const attributions = new Set<string>();
+  const kindAttributions = new Map<ExportKind, Set<string>>();
   for (const layer of input.layers ?? []) {
     const attribution = layer.record.fields.attribution;
-    if (!layer.record.deleted && attribution) attributions.add(attribution);
+    if (layer.record.deleted || !attribution) continue;
+    attributions.add(attribution);
+    if (layer.record.fields.role === "") continue;
+    const kind = LAYER_ROLE_KIND[layer.record.fields.role];
+    kindAttributions.set(kind, (kindAttributions.get(kind) ?? new Set()).add(attribution));
   }
-  for (const [kind, features] of projectFeatures(input, labels)) {
-    const file = exportFeatures(features, {
-      format: options.format,
-      kind,
+  const title = safeName(input.project.fields.name) || "projekt";
+  const date = options.exportedAt === undefined ? "" : ` ${localDate(options.exportedAt)}`;
+  const kinds = projectFeatures(input, labels);
+  if (isGeoPackageFormat(options.format)) {
+    const tables = [...kinds].map(([kind, features]) => {
+      const credit = [...(kindAttributions.get(kind) ?? [])].join("; ");
+      return { name: kind, features, ...(credit ? { description: credit } : {}) };
+    });
+    const suffix = FORMAT_FILE[options.format].suffix;
+    files[`Lykta ${title}${date}${suffix}`] = writeGeoPackage(tables, {
+      crs: options.format === "gpkg-sweref" ? "EPSG:3006" : "EPSG:4326",
       ...(options.exportedAt === undefined ? {} : { exportedAt: options.exportedAt }),
     });
-    files[file.fileName] = file.bytes;
+  } else {
+    for (const [kind, features] of kinds) {
+      const file = exportFeatures(features, {
+        format: options.format,
+        kind,
+        ...(options.exportedAt === undefined ? {} : { exportedAt: options.exportedAt }),
+      });
+      files[file.fileName] = file.bytes;
+    }
   }
   if (attributions.size > 0) {
     files["ATTRIBUTION.txt"] = new TextEncoder().encode(`${[...attributions].join("\n")}\n`);
@@ -285,8 +356,6 @@ export function exportProject(
     // JPEG does not compress further: store (level 0).
     if (bytes) files[photoFileName(id)] = [bytes, { level: 0 }];
   }
-  const title = safeName(input.project.fields.name) || "projekt";
-  const date = options.exportedAt === undefined ? "" : ` ${localDate(options.exportedAt)}`;
   return {
     fileName: `Lykta ${title}${date}.zip`,
     mimeType: "application/zip",

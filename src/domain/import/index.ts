@@ -4,6 +4,7 @@
  */
 import { importCsv } from "./csv";
 import { importGeoJson } from "./geojson";
+import { importGeoPackage, isSqliteFile } from "./gpkg";
 import { importGpx, importKml } from "./gpx-kml";
 import { importOsmPbf, importOsmXml } from "./osm";
 import { importShapefile } from "./shapefile";
@@ -40,8 +41,10 @@ export function detectFormat(name: string, bytes: Uint8Array): SourceFormat | nu
   if (lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt")) return "csv";
   if (lower.endsWith(".zip") || lower.endsWith(".shz")) return "shapefile";
   if (lower.endsWith(".geojson") || lower.endsWith(".json")) return "geojson";
+  if (lower.endsWith(".gpkg")) return "gpkg";
   // No telling extension: look at the content.
   if (startsWith(bytes, ZIP)) return "shapefile";
+  if (isSqliteFile(bytes)) return "gpkg";
   if (startsWith(bytes, GZIP)) return "osm-xml";
   const head = textHead(bytes);
   if (head.startsWith("{") || head.startsWith("[")) return "geojson";
@@ -79,13 +82,15 @@ export async function importFile(
       return importKml(input, onProgress);
     case "shapefile":
       return importShapefile(input, onProgress);
+    case "gpkg":
+      return importGeoPackage(input, onProgress);
     default:
       return {
         ok: false,
         issue: {
           where: "file",
           code: "not_geodata",
-          message: `${input.name} is not a format Lykta reads (GeoJSON, OSM XML or PBF, CSV, GPX, KML, zipped Shapefile)`,
+          message: `${input.name} is not a format Lykta reads (GeoJSON, OSM XML or PBF, CSV, GPX, KML, zipped Shapefile, GeoPackage)`,
           params: { name: input.name },
         },
       };

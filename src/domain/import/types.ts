@@ -8,7 +8,15 @@
  */
 import type { Feature, Geometry } from "geojson";
 
-export type SourceFormat = "geojson" | "osm-xml" | "osm-pbf" | "csv" | "gpx" | "kml" | "shapefile";
+export type SourceFormat =
+  | "geojson"
+  | "osm-xml"
+  | "osm-pbf"
+  | "csv"
+  | "gpx"
+  | "kml"
+  | "shapefile"
+  | "gpkg";
 
 export interface ImportInput {
   /** File name as the person chose it (used for the format and in messages). */
