@@ -13,6 +13,7 @@ import {
   loadWalks,
   openWalk,
 } from "../state/actions";
+import { loadConflicts } from "../state/conflicts";
 import { recoverRecordings, startGps } from "../state/gps";
 import { t } from "../state/i18n";
 import { followHash } from "../state/router";
@@ -66,7 +67,8 @@ async function start() {
   await loadProjects();
   followOtherTabs();
   followHash((next) => {
-    if (next.screen === "project") void loadWalks(next.projectId);
+    if (next.screen === "project" || next.screen === "sites") void loadWalks(next.projectId);
+    if (next.screen === "project") void loadConflicts(next.projectId);
     if (next.screen === "walk") {
       if (!walkRecords.value.has(next.walkId)) {
         void openWalk(next.walkId).then(() => startGps());

@@ -39,6 +39,8 @@ import {
   type PathClassesFile,
   propertyNames,
 } from "../domain/layers";
+import { mergeCommand } from "./merge-command";
+import { sitesCommand } from "./sites-command";
 
 const pathClasses = pathClassesData as PathClassesFile;
 
@@ -50,6 +52,8 @@ Usage:
   lykta validate FILE... [--from-crs CRS]
   lykta convert IN -o OUT [--crs CRS] [--from-crs CRS] [--format geojson|csv|gpkg] [--skip-invalid]
   lykta import-osm IN.osm -o DIR [--crs CRS] [--format geojson|csv|gpkg]
+  lykta sites OBSERVATIONS -o OUT [--crs CRS] [--format geojson|csv|gpkg] [--skip-invalid]
+  lykta merge A.lykta B.lykta... -o OUT [--skip-invalid]
   lykta --help | --version
 
 Commands:
@@ -61,6 +65,16 @@ Commands:
                --skip-invalid.
   import-osm   Read an OSM extract (.osm, .osm.gz, .osm.pbf) and write DIR/paths.geojson
                (path class, lit, name) and DIR/lamps.geojson, with the OSM tags as source_*.
+  sites        Group observations (a .lykta package, with its planner links, or an
+               observations GeoJSON export) into sites: places several teams reported.
+               Writes one point per site with report, walk and felt-unsafe counts.
+  merge        Merge .lykta packages of one project (every tablet's, or backups) field by
+               field, as the app does. OUT .lykta: one package with every record, the live
+               photos, and the values that lost a concurrent edit (conflicts.ndjson);
+               OUT .geojson, .json, .csv or .gpkg: the merged observations, for people.
+               Prints "N added, N updated, N unchanged, N deleted, N conflicts logged",
+               counted against the first package. A package holds one project, so
+               packages of different projects are refused: merge each project separately.
 
 Options:
   -o, --output PATH   output file (convert) or folder (import-osm)
@@ -377,6 +391,10 @@ export async function main(argv: string[], io: Output = defaultOutput): Promise<
         return await convert(rest, values, io);
       case "import-osm":
         return await importOsm(rest, values, io);
+      case "sites":
+        return await sitesCommand(rest, values, io);
+      case "merge":
+        return await mergeCommand(rest, values, io);
       case undefined:
         throw new UsageError("no command given");
       default:
@@ -395,5 +413,5 @@ export async function main(argv: string[], io: Output = defaultOutput): Promise<
   }
 }
 
-const status = await main(process.argv.slice(2));
-process.exitCode = status;
+// Run as the `lykta` command; tests import `main` and call it with their own arguments.
+if (!process.env.VITEST) process.exitCode = await main(process.argv.slice(2));

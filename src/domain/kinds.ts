@@ -4,6 +4,7 @@ import { EMPTY_OBSERVATION_FIELDS } from "./observation";
 import { EMPTY_PHOTO_FIELDS } from "./photo";
 import { EMPTY_PROJECT_FIELDS } from "./project";
 import type { RecordKind } from "./record";
+import { EMPTY_SITE_LINK_FIELDS } from "./site-link";
 import { EMPTY_TRACK_CHUNK_FIELDS, EMPTY_TRACK_FIELDS } from "./track";
 import { EMPTY_WALK_FIELDS } from "./walk";
 
@@ -15,4 +16,5 @@ export const EMPTY_FIELDS: Readonly<Record<RecordKind, object>> = {
   track: EMPTY_TRACK_FIELDS,
   trackChunk: EMPTY_TRACK_CHUNK_FIELDS,
   layer: EMPTY_LAYER_FIELDS,
+  siteLink: EMPTY_SITE_LINK_FIELDS,
 };

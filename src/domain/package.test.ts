@@ -2,6 +2,7 @@ import { strToU8, unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { testContext } from "../../test/fixtures/context";
 import { sha256Hex } from "./hash";
+import { mergeRecords } from "./merge";
 import { createObservation, EMPTY_OBSERVATION_FIELDS, type ObservationFields } from "./observation";
 import {
   buildPackage,
@@ -11,7 +12,7 @@ import {
   readPackage,
 } from "./package";
 import { createProject } from "./project";
-import { CURRENT_SHAPE_VERSION, tombstoneRecord } from "./record";
+import { CURRENT_SHAPE_VERSION, editRecord, tombstoneRecord } from "./record";
 
 const fields: ObservationFields = {
   geometry: { type: "Point", coordinates: [15.21, 59.27] },
@@ -219,6 +220,66 @@ describe("Lykta packages", () => {
       expect(result.problem.reason).toBe("unsafe_zip");
       expect(result.problem.where).toBe('zip entry "../../evil.jpg"');
     }
+  });
+
+  it("carries a conflict log in conflicts.ndjson, and an empty one when the file is absent", async () => {
+    const { project, kept, photo, photoId } = await fixture();
+    const a = testContext("tablet-a", 5);
+    const b = testContext("tablet-b", 6);
+    const merged = mergeRecords(
+      editRecord(kept, { note: "från A" }, a),
+      editRecord(kept, { note: "från B" }, b),
+    );
+    expect(merged.conflicts).toHaveLength(1);
+    const meta = {
+      appVersion: "0.1.0",
+      createdAt: 1_800_000_100_000,
+      createdBy: "lykta-cli",
+      scope: { projectId: project.id },
+    };
+    const photos = new Map([[photoId, photo]]);
+    const withLog = buildPackage(meta, [project, merged.record], photos, merged.conflicts);
+    const read = await readPackage(withLog);
+    expect(read.ok && read.content.conflicts).toEqual(merged.conflicts);
+    expect(read.ok && read.problems).toEqual([]);
+    // Without a log: no file, the same manifest (format 1 as before), an empty log on reading.
+    const withoutLog = buildPackage(meta, [project, merged.record], photos);
+    expect(Object.keys(unzipSync(withoutLog))).not.toContain("conflicts.ndjson");
+    expect(unzipSync(withLog)["manifest.json"]).toEqual(unzipSync(withoutLog)["manifest.json"]);
+    const plain = await readPackage(withoutLog);
+    expect(plain.ok && plain.content.conflicts).toEqual([]);
+  });
+
+  it("keeps the good conflict entries and reports each bad line", async () => {
+    const { bytes } = await fixture();
+    const a = testContext("tablet-a", 5);
+    const b = testContext("tablet-b", 6);
+    const start = createObservation("p", "w", fields, a, "obs");
+    const { conflicts } = mergeRecords(
+      editRecord(start, { severity: 4 }, a),
+      editRecord(start, { severity: 5 }, b),
+    );
+    const damaged = rewrite(bytes, (files) => {
+      files["conflicts.ndjson"] = strToU8(
+        [JSON.stringify(conflicts[0]), "{oops", JSON.stringify({ id: "x" })].join("\n"),
+      );
+    });
+    const result = await readPackage(damaged);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.content.conflicts).toEqual(conflicts);
+    expect(result.problems).toEqual([
+      {
+        reason: "malformed",
+        where: "conflicts.ndjson: line 2",
+        detail: expect.stringMatching(/^not JSON: /),
+      },
+      {
+        reason: "malformed",
+        where: "conflicts.ndjson: line 3",
+        detail: "conflict entry has no recordId",
+      },
+    ]);
   });
 
   it("names files safely", () => {

@@ -5,71 +5,64 @@
  *
  *   manifest.json        format "lykta-package", formatVersion, project, time, counts
  *   records.ndjson       one SyncedRecord per line, in the shape of `manifest.shapeVersion`
+ *   conflicts.ndjson     optional: one ConflictEntry per line, values that lost a concurrent
+ *                        edit (merge.ts), so a merged package drops nothing typed. Added within
+ *                        format version 1: older readers read only the files they know and
+ *                        ignore it, and a package without it has an empty log.
  *   photos/<sha256>.jpg  photo bytes; the name is the SHA-256 of the bytes
  */
 import { strFromU8, strToU8, type Zippable, zipSync } from "fflate";
+import { parseConflictEntry } from "./conflicts";
 import { sha256Hex } from "./hash";
+import type { ConflictEntry } from "./merge";
 import { migrateRecord } from "./migrations";
+import {
+  PACKAGE_EXTENSION,
+  PACKAGE_FORMAT,
+  PACKAGE_FORMAT_VERSION,
+  type PackageContent,
+  type PackageManifest,
+  type PackageMeta,
+  packageManifest,
+} from "./package-manifest";
 import { CURRENT_SHAPE_VERSION, type SyncedRecord } from "./record";
 import { unzipSafely, ZIP_REASONS } from "./zip-safety";
 
-export const PACKAGE_FORMAT = "lykta-package";
-export const PACKAGE_FORMAT_VERSION = 1;
-export const PACKAGE_EXTENSION = ".lykta";
-export const PACKAGE_MIME_TYPE = "application/vnd.lykta+zip";
+export {
+  PACKAGE_EXTENSION,
+  PACKAGE_FORMAT,
+  PACKAGE_FORMAT_VERSION,
+  PACKAGE_MIME_TYPE,
+  type PackageContent,
+  type PackageManifest,
+  type PackageMeta,
+  packageManifest,
+} from "./package-manifest";
+
 const MANIFEST_PATH = "manifest.json";
 const RECORDS_PATH = "records.ndjson";
+const CONFLICTS_PATH = "conflicts.ndjson";
 
-export interface PackageManifest {
-  format: typeof PACKAGE_FORMAT;
-  formatVersion: number;
-  shapeVersion: number;
-  appVersion: string;
-  /** Epoch ms on the device that made the package. */
-  createdAt: number;
-  /** Device id (random, not personal) that made the package. */
-  createdBy: string;
-  /** What the package holds: one walk, or a whole project. */
-  scope: { projectId: string; walkId?: string };
-  projectId: string;
-  recordCount: number;
-  photoCount: number;
-  photos: { id: string; path: string; byteLength: number }[];
-}
-
-export interface PackageContent {
-  manifest: PackageManifest;
-  records: SyncedRecord[];
-  /** Photo bytes by SHA-256 id. */
-  photos: Map<string, Uint8Array>;
-}
-
+/**
+ * Zip a package. `conflicts` (the lost values of merges) are written to `conflicts.ndjson`
+ * when there are any; without them the package is exactly what older apps write.
+ */
 export function buildPackage(
-  meta: Pick<PackageManifest, "appVersion" | "createdAt" | "createdBy" | "scope">,
+  meta: PackageMeta,
   records: readonly SyncedRecord[],
   photos: ReadonlyMap<string, Uint8Array>,
+  conflicts: readonly ConflictEntry[] = [],
 ): Uint8Array {
-  const photoEntries = [...photos.entries()].sort(([a], [b]) => a.localeCompare(b));
-  const manifest: PackageManifest = {
-    format: PACKAGE_FORMAT,
-    formatVersion: PACKAGE_FORMAT_VERSION,
-    shapeVersion: CURRENT_SHAPE_VERSION,
-    ...meta,
-    projectId: meta.scope.projectId,
-    recordCount: records.length,
-    photoCount: photoEntries.length,
-    photos: photoEntries.map(([id, bytes]) => ({
-      id,
-      path: `photos/${id}.jpg`,
-      byteLength: bytes.byteLength,
-    })),
-  };
+  const manifest = packageManifest(meta, records, photos);
   const files: Zippable = {
     [MANIFEST_PATH]: strToU8(JSON.stringify(manifest, null, 2)),
     [RECORDS_PATH]: strToU8(records.map((record) => JSON.stringify(record)).join("\n")),
   };
+  if (conflicts.length > 0) {
+    files[CONFLICTS_PATH] = strToU8(conflicts.map((entry) => JSON.stringify(entry)).join("\n"));
+  }
   // JPEG bytes do not compress further: store them (level 0) to save time on a tablet.
-  for (const [id, bytes] of photoEntries) files[`photos/${id}.jpg`] = [bytes, { level: 0 }];
+  for (const { id, path } of manifest.photos) files[path] = [photos.get(id)!, { level: 0 }];
   return zipSync(files, { level: 6 });
 }
 
@@ -164,6 +157,27 @@ export async function readPackage(bytes: Uint8Array): Promise<PackageReadResult>
       problems.push({ reason: "malformed", where, detail: migration.detail });
     }
   }
+  const conflicts: ConflictEntry[] = [];
+  const conflictBytes = files[CONFLICTS_PATH];
+  const conflictLines = conflictBytes ? strFromU8(conflictBytes).split("\n") : [];
+  for (const [index, line] of conflictLines.entries()) {
+    if (line.trim() === "") continue;
+    const where = `${CONFLICTS_PATH}: line ${index + 1}`;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (error) {
+      problems.push({
+        reason: "malformed",
+        where,
+        detail: `not JSON: ${(error as Error).message}`,
+      });
+      continue;
+    }
+    const parsed = parseConflictEntry(raw);
+    if (parsed.ok) conflicts.push(parsed.entry);
+    else problems.push({ reason: "malformed", where, detail: parsed.detail });
+  }
   const photos = new Map<string, Uint8Array>();
   for (const entry of Array.isArray(manifest.photos) ? manifest.photos : []) {
     const photoBytes = files[entry.path];
@@ -182,7 +196,7 @@ export async function readPackage(bytes: Uint8Array): Promise<PackageReadResult>
     }
     photos.set(entry.id, photoBytes);
   }
-  return { ok: true, content: { manifest, records, photos }, problems };
+  return { ok: true, content: { manifest, records, photos, conflicts }, problems };
 }
 
 function fail(reason: PackageProblemReason, where: string, detail: string): PackageReadResult {

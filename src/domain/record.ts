@@ -35,7 +35,8 @@ export type RecordKind =
   | "photo"
   | "track"
   | "trackChunk"
-  | "layer";
+  | "layer"
+  | "siteLink";
 
 /** Key of the tombstone's own clock entry. No record kind may have a field with this name. */
 export const DELETED_CLOCK_KEY = "deleted";

@@ -305,6 +305,21 @@ function overlayLayers(night: boolean): LayerSpecification[] {
       },
     },
     {
+      // Sites (the sites screen): a ring around a place several reports describe, growing
+      // with the count. Walk observations have no `reports` property and get no ring.
+      id: "lykta-site-ring",
+      type: "circle",
+      source: SOURCE_OBSERVATIONS,
+      minzoom: OVERVIEW_MAX_ZOOM,
+      filter: [">", ["coalesce", ["get", "reports"], 1], 1],
+      paint: {
+        "circle-color": "rgba(0,0,0,0)",
+        "circle-radius": ["step", ["get", "reports"], 19, 3, 22, 5, 26, 10, 30],
+        "circle-stroke-color": night ? "#ffd54a" : "#1d3b5c",
+        "circle-stroke-width": 3,
+      },
+    },
+    {
       id: "lykta-overview-cluster",
       type: "circle",
       source: SOURCE_OVERVIEW,

@@ -7,6 +7,8 @@ import type { Polygon } from "geojson";
 import { type HistoryEntry, type HistoryLabel, pushHistory, replayEntry } from "../domain/history";
 import { newId } from "../domain/ids";
 import { EMPTY_FIELDS } from "../domain/kinds";
+import type { ConflictEntry } from "../domain/merge";
+import { mergePackages } from "../domain/merge-set";
 import {
   createObservation,
   type ObservationFields,
@@ -14,6 +16,7 @@ import {
   type ObservationRecord,
   validateObservation,
 } from "../domain/observation";
+import type { PackageContent, PackageProblem } from "../domain/package";
 import { createPhotoRecord, type PhotoFields } from "../domain/photo";
 import {
   createProject,
@@ -22,6 +25,8 @@ import {
   validateProject,
 } from "../domain/project";
 import { editRecord, restoreRecord, type SyncedRecord, tombstoneRecord } from "../domain/record";
+import type { SiteLinkRecord } from "../domain/sites";
+import { localDate } from "../domain/time";
 import type { FieldErrors } from "../domain/validation";
 import {
   createWalk,
@@ -32,8 +37,11 @@ import {
 } from "../domain/walk";
 import { announceChanges, onChanges } from "../storage/broadcast";
 import { processPhoto } from "../workers/photo-processing";
+import { loadConflicts } from "./conflicts";
 import { formatBytes, t } from "./i18n";
+import { navigate } from "./router";
 import { ctx, db, notify, reportStorageError } from "./session";
+import { loadProjectObservations, refreshSitesFor, setProjectObservations } from "./sites";
 import {
   CHECKLIST,
   changedSinceBackup,
@@ -41,7 +49,9 @@ import {
   GROUP_IDS,
   history,
   type LayerRecord,
+  lastMerge,
   ORGANISATION_IDS,
+  pendingOpen,
   projectLayers,
   projects,
   route,
@@ -107,6 +117,7 @@ export async function commit(
 }
 
 function refreshListsFor(records: readonly SyncedRecord[]) {
+  refreshSitesFor(records);
   for (const record of records) {
     if (record.kind === "project") {
       const others = projects.value.filter((project) => project.id !== record.id);
@@ -163,10 +174,12 @@ export async function loadWalks(projectId: string): Promise<void> {
   const layers = (await store.listProjectKind<LayerRecord>(projectId, "layer")).filter(
     (layer) => !layer.deleted,
   );
+  const links = await store.listProjectKind<SiteLinkRecord>(projectId, "siteLink");
   batch(() => {
     walks.value = list;
     walkCounts.value = counts;
     projectLayers.value = layers;
+    setProjectObservations(projectId, observations, links);
   });
 }
 
@@ -237,15 +250,20 @@ export async function openWalk(walkId: string): Promise<void> {
   const content = await db().listWalkContent(walkId);
   performance.mark("lykta:walk-read");
   const walk = content.find((record) => record.id === walkId) as WalkRecord | undefined;
+  const open = pendingOpen.value;
+  const openNow = open !== null && content.some((record) => record.id === open && !record.deleted);
   batch(() => {
     walkRecords.value = new Map(content.map((record) => [record.id, record]));
     history.value = { undo: [], redo: [] };
-    selectedId.value = null;
-    editor.value = null;
+    selectedId.value = openNow ? open : null;
+    editor.value = openNow ? { mode: "edit", id: open } : null;
+    pendingOpen.value = null;
     changedSinceBackup.value = false;
   });
   performance.mark("lykta:walk-shown");
   if (walk) void loadLayers(walk.projectId);
+  // Other teams' reports, for "already reported nearby": after the walk is on screen.
+  if (walk) setTimeout(() => void loadProjectObservations(walk.projectId), 500);
   // Reading every clock of a big walk is not needed for the first screen: look a moment later.
   if (walk) {
     setTimeout(() => {
@@ -406,12 +424,17 @@ export async function addPhoto(walkId: string, file: File): Promise<string | nul
     byteLength: photo.blob.size,
     takenAt: Date.now(),
   };
-  const existing = walkRecords.value.get(photo.sha256);
-  const record =
-    existing && !existing.deleted
-      ? existing
-      : createPhotoRecord(photo.sha256, walk.projectId, walkId, fields, ctx());
+  // The same picture again (same SHA-256): reuse its record; one deleted earlier is restored
+  // as a new version, since a record made afresh at version 1 would lose to its tombstone.
+  let record: SyncedRecord;
   try {
+    const existing = (walkRecords.value.get(photo.sha256) ??
+      (await db().getRecord(photo.sha256))) as SyncedRecord<PhotoFields> | undefined;
+    record = !existing
+      ? createPhotoRecord(photo.sha256, walk.projectId, walkId, fields, ctx())
+      : existing.deleted
+        ? restoreRecord(existing, fields, ctx())
+        : existing;
     await db().putPhoto(record, photo.blob);
   } catch (error) {
     reportStorageError(error);
@@ -496,43 +519,154 @@ export async function saveBackup(walkId: string): Promise<string | null> {
   return name;
 }
 
-/** Load a .lykta file: merge its records into this device's, field by field. */
-export async function loadBackup(file: File): Promise<boolean> {
-  const { readPackage } = await import("../domain/package");
-  const read = await readPackage(new Uint8Array(await file.arrayBuffer()));
-  if (!read.ok) {
-    const { reason, detail, where } = read.problem;
-    if (reason === "newer_format" || reason === "newer_shape") notify(t("importNewer"), "error");
-    else if (reason === "not_a_package") notify(t("importNotPackage", { detail }), "error");
-    else notify(t("importRefused", { detail: `${where}: ${detail}` }), "error");
-    return false;
+/**
+ * Save a whole project (every walk, photos, layers' records, a planner's site decisions) as
+ * one .lykta file: what a coordinator hands to each tablet before a walk, or keeps as the
+ * merged result after one.
+ */
+export async function saveProjectPackage(projectId: string): Promise<string | null> {
+  const store = db();
+  const project = await store.getRecord<ProjectRecord>(projectId);
+  if (!project || project.deleted) return null;
+  try {
+    const kinds = [
+      "walk",
+      "observation",
+      "photo",
+      "track",
+      "trackChunk",
+      "layer",
+      "siteLink",
+    ] as const;
+    const lists = await Promise.all(kinds.map((kind) => store.listProjectKind(projectId, kind)));
+    const records: SyncedRecord[] = [project, ...lists.flat()];
+    const photos = new Map<string, Uint8Array>();
+    for (const record of records) {
+      if (record.kind !== "photo" || record.deleted) continue;
+      const blob = await store.getPhotoBlob(record.id);
+      if (blob) photos.set(record.id, new Uint8Array(await blob.arrayBuffer()));
+    }
+    const { buildPackage, packageFileName } = await import("../domain/package");
+    const bytes = buildPackage(
+      {
+        appVersion: __APP_VERSION__,
+        createdAt: Date.now(),
+        createdBy: ctx().deviceId,
+        scope: { projectId },
+      },
+      records,
+      photos,
+    );
+    const name = packageFileName(project.fields.name, localDate(Date.now()));
+    download(bytes, name);
+    notify(t("backupSaved", { name }), "success");
+    return name;
+  } catch (error) {
+    reportStorageError(error);
+    return null;
   }
-  const { content, problems } = read;
+}
+
+/** Why a package was refused, in one sentence for the person who chose it. */
+function packageProblemText(problem: PackageProblem): string {
+  const { reason, detail, where } = problem;
+  if (reason === "newer_format" || reason === "newer_shape") return t("importNewer");
+  if (reason === "not_a_package") return t("importNotPackage", { detail });
+  return t("importRefused", { detail: `${where}: ${detail}` });
+}
+
+/**
+ * Load .lykta files (one, or every tablet's after a walk): merge them with each other and
+ * with this device's records, field by field, in one transaction. A refused file (not a
+ * package, from a newer app, damaged) is named and changes nothing; the others still merge.
+ */
+export async function loadBackups(files: readonly File[]): Promise<boolean> {
+  const { readPackage } = await import("../domain/package");
+  const contents: PackageContent[] = [];
+  let skipped = 0;
+  for (const file of files) {
+    const read = await readPackage(new Uint8Array(await file.arrayBuffer()));
+    if (!read.ok) {
+      const text = packageProblemText(read.problem);
+      notify(
+        files.length > 1 ? t("mergeFileRefused", { name: file.name, detail: text }) : text,
+        "error",
+      );
+      continue;
+    }
+    contents.push(read.content);
+    skipped += read.problems.length;
+  }
+  // Packages of one project merge with each other first, so the summary counts each record
+  // once against this device; packages of different projects are simply loaded side by side.
+  const byProject = new Map<string, PackageContent[]>();
+  for (const content of contents) {
+    const projectId = content.manifest.scope.projectId;
+    byProject.set(projectId, [...(byProject.get(projectId) ?? []), content]);
+  }
+  const records: SyncedRecord[] = [];
+  const photos = new Map<string, Uint8Array>();
+  const packageConflicts: ConflictEntry[] = [];
+  for (const group of byProject.values()) {
+    const merged = mergePackages(group);
+    if (!merged.ok) {
+      notify(
+        t("importRefused", { detail: `${merged.problem.where}: ${merged.problem.detail}` }),
+        "error",
+      );
+      continue;
+    }
+    records.push(...merged.content.records);
+    for (const [id, bytes] of merged.content.photos) photos.set(id, bytes);
+    // The merged package's log holds the packages' own logs and what merging them lost.
+    packageConflicts.push(...merged.content.conflicts);
+  }
+  if (records.length === 0) return false;
   const store = db();
   try {
-    for (const [id, bytes] of content.photos) {
+    for (const [id, bytes] of photos) {
       await store.putPhotoBlob(id, new Blob([bytes as BlobPart], { type: "image/jpeg" }));
     }
-    const result = await store.applyRecords(content.records);
+    const result = await store.applyRecords(records, { conflicts: packageConflicts });
     showInWalk(result.stored);
     await loadProjects();
-    const scopeProject = content.manifest.scope.projectId;
-    await loadWalks(scopeProject);
+    const projectIds = new Set(contents.map((content) => content.manifest.scope.projectId));
+    const current = route.value;
+    const openProject =
+      current.screen === "project" || current.screen === "sites" ? current.projectId : null;
+    await loadWalks(openProject ?? [...projectIds][0]!);
+    if (openProject) await loadConflicts(openProject);
     announceChanges({
       type: "records",
       ids: result.stored.map((record) => record.id),
       kinds: [...new Set(result.stored.map((record) => record.kind))],
     });
+    const conflictCount = new Set(
+      [...result.conflicts, ...packageConflicts].map((entry) => entry.id),
+    ).size;
+    const counts = {
+      files: contents.length,
+      added: result.added,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      deleted: result.deleted,
+      conflicts: conflictCount,
+    };
+    const summary = t(contents.length > 1 ? "mergeResult" : "importResult", counts);
+    // The project screen keeps the summary in view: it is what the coordinator reports back.
+    lastMerge.value = { projectIds: [...projectIds], text: summary };
     notify(
-      t("importResult", {
-        added: result.added,
-        updated: result.updated,
-        unchanged: result.unchanged,
-        conflicts: result.conflicts.length,
-      }),
+      summary,
       "success",
+      conflictCount > 0 && openProject === null
+        ? {
+            label: t("showConflicts"),
+            run: () => navigate({ screen: "project", projectId: [...projectIds][0]! }),
+          }
+        : undefined,
+      conflictCount > 0 && openProject === null,
     );
-    if (problems.length > 0) notify(t("importProblems", { count: problems.length }), "error");
+    if (skipped > 0) notify(t("importProblems", { count: skipped }), "error");
     return true;
   } catch (error) {
     reportStorageError(error);

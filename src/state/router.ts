@@ -3,7 +3,10 @@ import { type Route, route } from "./store";
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
-  if (parts[0] === "project" && parts[1]) return { screen: "project", projectId: parts[1] };
+  if (parts[0] === "project" && parts[1]) {
+    if (parts[2] === "sites") return { screen: "sites", projectId: parts[1] };
+    return { screen: "project", projectId: parts[1] };
+  }
   if (parts[0] === "walk" && parts[1]) {
     const view = parts[2] === "list" ? "list" : parts[2] === "about" ? "about" : "map";
     return { screen: "walk", walkId: parts[1], view };
@@ -19,6 +22,8 @@ export function hrefFor(target: Route): string {
       return "#/";
     case "project":
       return `#/project/${encodeURIComponent(target.projectId)}`;
+    case "sites":
+      return `#/project/${encodeURIComponent(target.projectId)}/sites`;
     case "walk":
       return `#/walk/${encodeURIComponent(target.walkId)}${target.view === "map" ? "" : `/${target.view}`}`;
     case "settings":

@@ -32,9 +32,11 @@ export function notify(
   text: string,
   kind: Notice["kind"] = "info",
   action?: Notice["action"],
+  /** Stays until dismissed; errors always do. */
+  sticky = kind === "error",
 ): number {
   noticeCounter += 1;
-  const notice: Notice = { id: noticeCounter, kind, text, sticky: kind === "error", action };
+  const notice: Notice = { id: noticeCounter, kind, text, sticky, action };
   notices.value = [...notices.value.slice(-3), notice];
   if (!notice.sticky) {
     setTimeout(() => dismiss(notice.id), 4000);

@@ -40,6 +40,7 @@ export const boot = signal<BootState>({ state: "loading" });
 export type Route =
   | { screen: "home" }
   | { screen: "project"; projectId: string }
+  | { screen: "sites"; projectId: string }
   | { screen: "walk"; walkId: string; view: "map" | "list" | "about" }
   | { screen: "settings" }
   | { screen: "accessibility" };
@@ -66,7 +67,7 @@ export const currentWalk = computed(() => {
 export const currentProject = computed(() => {
   const current = route.value;
   const projectId =
-    current.screen === "project"
+    current.screen === "project" || current.screen === "sites"
       ? current.projectId
       : current.screen === "walk"
         ? currentWalk.value?.projectId
@@ -103,6 +104,10 @@ export const photoRecords = computed(() => {
 });
 
 export const selectedId = signal<string | null>(null);
+/** What the last loading of .lykta files did, for the project screen to keep in view. */
+export const lastMerge = signal<{ projectIds: string[]; text: string } | null>(null);
+/** An observation to open once its walk is loaded (from "already reported nearby"). */
+export const pendingOpen = signal<string | null>(null);
 
 /** The observation form: new (with a geometry) or editing an existing observation. */
 export interface EditorState {

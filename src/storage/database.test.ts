@@ -3,9 +3,20 @@ import { IDBObjectStore as FakeObjectStore } from "fake-indexeddb";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { testContext } from "../../test/fixtures/context";
 import { EMPTY_LAYER_FIELDS } from "../domain/layers";
-import { createObservation, type ObservationFields } from "../domain/observation";
+import { mergeRecords } from "../domain/merge";
+import {
+  createObservation,
+  EMPTY_OBSERVATION_FIELDS,
+  type ObservationFields,
+} from "../domain/observation";
 import { createProject } from "../domain/project";
-import { createRecord, editRecord, type SyncedRecord } from "../domain/record";
+import {
+  createRecord,
+  editRecord,
+  restoreRecord,
+  type SyncedRecord,
+  tombstoneRecord,
+} from "../domain/record";
 import { createWalk, EMPTY_WALK_FIELDS } from "../domain/walk";
 import { LyktaDatabase } from "./database";
 import { StorageError } from "./errors";
@@ -241,6 +252,64 @@ describe("writes", () => {
     db.close();
   });
 
+  it("counts records deleted by the merge apart from updated ones", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const a = testContext("tablet-a", 5);
+    const b = testContext("tablet-b", 6);
+    const live = createObservation("p", "w", observationFields, a, "live");
+    const edited = createObservation("p", "w", observationFields, a, "edited");
+    await db.putRecords([live, edited]);
+    const unknownTombstone = tombstoneRecord(
+      createObservation("p", "w", observationFields, b, "unknown"),
+      EMPTY_OBSERVATION_FIELDS,
+      b,
+    );
+    const deletedOnB = tombstoneRecord(live, EMPTY_OBSERVATION_FIELDS, b);
+    const result = await db.applyRecords([
+      deletedOnB,
+      editRecord(edited, { severity: 1 }, b),
+      unknownTombstone,
+    ]);
+    // live -> tombstone is "deleted"; an unknown record arriving deleted is "added".
+    expect(result).toMatchObject({ added: 1, updated: 1, unchanged: 0, deleted: 1 });
+    expect((await db.getRecord("live"))!.deleted).toBe(true);
+    expect(await db.getRecord("unknown")).toEqual(unknownTombstone);
+    // Deleted on another tablet too: a person sees nothing new, but the clocks are stored.
+    const alsoDeleted = tombstoneRecord(live, EMPTY_OBSERVATION_FIELDS, a);
+    const again = await db.applyRecords([alsoDeleted]);
+    expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 1, deleted: 0 });
+    const stored = (await db.getRecord("live"))!;
+    expect(stored).toEqual(mergeRecords(deletedOnB, alsoDeleted).record);
+    db.close();
+  });
+
+  it("stores a package's conflict log with its records, one entry per conflict id", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const a = testContext("tablet-a", 5);
+    const b = testContext("tablet-b", 6);
+    const start = createObservation("p", "w", observationFields, a, "o1");
+    const { record, conflicts } = mergeRecords(
+      editRecord(start, { note: "A" }, a),
+      editRecord(start, { note: "B" }, b),
+    );
+    expect(conflicts).toHaveLength(1);
+    const result = await db.applyRecords([record], { conflicts });
+    expect(result).toMatchObject({ added: 1, conflicts: [] });
+    expect(await db.listConflicts("o1")).toEqual(conflicts);
+    // The same log again, by either route: still one entry.
+    await db.applyRecords([record], { conflicts });
+    expect(await db.putConflicts(conflicts)).toEqual([]);
+    expect(await db.listConflicts()).toEqual(conflicts);
+    // The same lost edit, known to have lost to a newer value: that entry replaces it.
+    const newer = {
+      ...conflicts[0]!,
+      keptClock: { ...conflicts[0]!.keptClock, version: conflicts[0]!.keptClock.version + 1 },
+    };
+    expect(await db.putConflicts([newer])).toEqual([newer]);
+    expect(await db.listConflicts()).toEqual([newer]);
+    db.close();
+  });
+
   it("reports a full disk as a quota error and stores nothing of the failed write", async () => {
     const db = await LyktaDatabase.open({ name: freshName() });
     const ctx = testContext();
@@ -279,6 +348,27 @@ describe("writes", () => {
     await db.putPhoto(record, new Blob(["one"]));
     await db.putPhoto(record, new Blob(["two"]));
     expect(await (await db.getPhotoBlob(id))!.text()).toBe("one");
+    db.close();
+  });
+
+  it("brings a deleted photo back when the same picture is added again", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const ctx = testContext();
+    const id = "c".repeat(64);
+    const fields = { byteLength: 3 };
+    const photo = createRecord({ id, kind: "photo", projectId: "p", walkId: "w", fields }, ctx);
+    await db.putPhoto(photo, new Blob(["one"]));
+    const deleted = tombstoneRecord(photo, { byteLength: 0 }, ctx);
+    await db.putRecords([deleted]);
+    // A stale copy (the first version) must not replace the tombstone...
+    await db.putPhoto(photo, new Blob(["one"]));
+    expect((await db.getRecord(id))!.deleted).toBe(true);
+    // ... but a restore, a newer version, does.
+    const restored = restoreRecord(deleted, fields, ctx);
+    await db.putPhoto(restored, new Blob(["one"]));
+    const stored = (await db.getRecord(id))!;
+    expect(stored.deleted).toBe(false);
+    expect(stored.fields).toEqual(fields);
     db.close();
   });
 

@@ -3,8 +3,9 @@
  * transaction helper with strict durability, so a write the UI confirms is on disk.
  */
 import { type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from "idb";
-import { valuesEqual } from "../domain/equal";
-import { type ConflictEntry, mergeRecords } from "../domain/merge";
+import { preferredConflict } from "../domain/conflicts";
+import type { ConflictEntry } from "../domain/merge";
+import { mergeIncomingRecord } from "../domain/merge-set";
 import { migrateRecord } from "../domain/migrations";
 import type { RecordKind, SyncedRecord } from "../domain/record";
 import { isPacked, packRecord, type StoredRecord, unpackRecord } from "./codec";
@@ -41,10 +42,17 @@ export interface OpenOptions extends DatabaseEvents {
   name?: string;
 }
 
+/**
+ * What applyRecords did, one count per incoming record (src/domain/merge-set.ts,
+ * RecordChange): added (unknown here, even when it arrives deleted), updated, unchanged, or
+ * deleted (live here, a tombstone after the merge; not also counted as updated).
+ */
 export interface ApplyResult {
   added: number;
   updated: number;
   unchanged: number;
+  deleted: number;
+  /** Lost concurrent edits this merge logged. */
   conflicts: ConflictEntry[];
   /** The records as stored after the merge. */
   stored: SyncedRecord[];
@@ -216,55 +224,78 @@ export class LyktaDatabase {
 
   /**
    * Merge incoming copies of records into the stored ones, field by field
-   * (src/domain/merge.ts), and log every lost concurrent edit. One transaction: all or none.
+   * (src/domain/merge.ts), and log every lost concurrent edit. `conflicts`, the log a package
+   * carries (`content.conflicts` of readPackage), is stored with them. One transaction: all
+   * or none. Incoming records of an older shape are migrated; a newer shape fails the write.
    */
-  async applyRecords(incoming: readonly SyncedRecord[]): Promise<ApplyResult> {
+  async applyRecords(
+    incoming: readonly SyncedRecord[],
+    options: { conflicts?: readonly ConflictEntry[] } = {},
+  ): Promise<ApplyResult> {
     return this.write([STORE_RECORDS, STORE_CONFLICTS], async (tx) => {
       const store = tx.objectStore(STORE_RECORDS);
-      const conflictStore = tx.objectStore(STORE_CONFLICTS);
-      const result: ApplyResult = { added: 0, updated: 0, unchanged: 0, conflicts: [], stored: [] };
-      for (const record of incoming) {
+      const result: ApplyResult = {
+        added: 0,
+        updated: 0,
+        unchanged: 0,
+        deleted: 0,
+        conflicts: [],
+        stored: [],
+      };
+      for (const raw of incoming) {
+        const arriving = migrateRecord(raw);
+        if (!arriving.ok) {
+          throw new StorageError("failed", `Incoming record ${raw.id}: ${arriving.detail}`);
+        }
+        const record = arriving.record;
         const existingRaw = await store.get(record.id);
-        if (!existingRaw) {
-          await store.put(packRecord(record));
-          result.added += 1;
-          result.stored.push(record);
-          continue;
-        }
-        const existing = migrateRecord(unpackRecord(existingRaw));
-        if (!existing.ok) {
-          throw new StorageError("failed", `Stored record ${record.id}: ${existing.detail}`);
-        }
-        const merged = mergeRecords(existing.record, record);
-        for (const conflict of merged.conflicts) {
-          await conflictStore.put(conflict);
-          result.conflicts.push(conflict);
-        }
-        if (valuesEqual(merged.record, existing.record)) {
-          // Same content; a record still in an old shape on disk is rewritten in the new one.
-          if (existing.migrated || !isPacked(existingRaw)) {
-            await store.put(packRecord(merged.record));
+        let existing: SyncedRecord | undefined;
+        let rewrite = false;
+        if (existingRaw) {
+          const migration = migrateRecord(unpackRecord(existingRaw));
+          if (!migration.ok) {
+            throw new StorageError("failed", `Stored record ${record.id}: ${migration.detail}`);
           }
-          result.unchanged += 1;
-        } else {
-          await store.put(packRecord(merged.record));
-          result.updated += 1;
+          existing = migration.record;
+          // A record still in an old shape or layout on disk is rewritten in the new one.
+          rewrite = migration.migrated || !isPacked(existingRaw);
         }
-        result.stored.push(merged.record);
+        const step = mergeIncomingRecord(existing, record);
+        result.conflicts.push(...step.conflicts);
+        if (step.recordChanged || rewrite) await store.put(packRecord(step.record));
+        result[step.change] += 1;
+        result.stored.push(step.record);
       }
+      await this.storeConflicts(tx, [...result.conflicts, ...(options.conflicts ?? [])]);
       return result;
     });
   }
 
   // ---- photos ---------------------------------------------------------------------------
 
-  /** Store a photo record with its bytes in one transaction. Same hash: stored once. */
+  /**
+   * Store a photo record with its bytes in one transaction. Same hash: the bytes are stored
+   * once; the record is written when it is new or brings a deleted photo back.
+   */
   async putPhoto(record: SyncedRecord, bytes: Blob): Promise<void> {
     await this.write([STORE_RECORDS, STORE_PHOTO_BLOBS], async (tx) => {
       const blobs = tx.objectStore(STORE_PHOTO_BLOBS);
       if ((await blobs.getKey(record.id)) === undefined) await blobs.put(bytes, record.id);
       const records = tx.objectStore(STORE_RECORDS);
-      if ((await records.getKey(record.id)) === undefined) await records.put(packRecord(record));
+      const stored = await records.get(record.id);
+      if (stored === undefined) {
+        await records.put(packRecord(record));
+        return;
+      }
+      // Merged like any copy: a restore (a newer version) brings a deleted photo back, a
+      // stale copy changes nothing. A photo's fields follow from its bytes, so a lost value
+      // (say, another tablet's takenAt) is not worth a conflict entry.
+      const existing = migrateRecord(unpackRecord(stored));
+      if (!existing.ok) {
+        throw new StorageError("failed", `Stored record ${record.id}: ${existing.detail}`);
+      }
+      const step = mergeIncomingRecord(existing.record, record);
+      if (step.recordChanged || existing.migrated) await records.put(packRecord(step.record));
     });
   }
 
@@ -329,6 +360,32 @@ export class LyktaDatabase {
     return recordId === undefined
       ? this.db.getAll(STORE_CONFLICTS)
       : this.db.getAllFromIndex(STORE_CONFLICTS, INDEX_BY_RECORD, recordId);
+  }
+
+  /**
+   * Store entries of another device's conflict log (a package's `conflicts.ndjson`).
+   * Idempotent: an id already stored stays one entry (the one whose kept clock wins).
+   * Returns the entries that were new or replaced an older one.
+   */
+  async putConflicts(entries: readonly ConflictEntry[]): Promise<ConflictEntry[]> {
+    if (entries.length === 0) return [];
+    return this.write([STORE_CONFLICTS], (tx) => this.storeConflicts(tx, entries));
+  }
+
+  private async storeConflicts(
+    tx: WriteTransaction,
+    entries: readonly ConflictEntry[],
+  ): Promise<ConflictEntry[]> {
+    const store = tx.objectStore(STORE_CONFLICTS);
+    const changed: ConflictEntry[] = [];
+    for (const entry of entries) {
+      const known = await store.get(entry.id);
+      const keep = known ? preferredConflict(known, entry) : entry;
+      if (keep === known) continue;
+      await store.put(keep);
+      changed.push(keep);
+    }
+    return changed;
   }
 
   async deleteConflict(id: string): Promise<void> {

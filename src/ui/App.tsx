@@ -7,6 +7,7 @@ import { HomeScreen } from "./HomeScreen";
 import { Notices } from "./Notices";
 import { ProjectScreen } from "./ProjectScreen";
 import { SettingsScreen } from "./SettingsScreen";
+import { SitesScreen } from "./SitesScreen";
 import { WalkScreen } from "./WalkScreen";
 
 function UpdateBanner() {
@@ -36,6 +37,8 @@ function Screen() {
       return <ProjectScreen projectId={current.projectId} />;
     case "walk":
       return <WalkScreen walkId={current.walkId} view={current.view} />;
+    case "sites":
+      return <SitesScreen projectId={current.projectId} />;
     case "settings":
       return <SettingsScreen />;
     case "accessibility":

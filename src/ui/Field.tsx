@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 import type { StringKey } from "../i18n/strings";
-import { loadBackup } from "../state/actions";
+import { loadBackups } from "../state/actions";
 import { t } from "../state/i18n";
 
 /** A labelled form field with its error message next to it (WCAG 3.3.1). */
@@ -42,21 +42,25 @@ export function reasonText(reason: string | undefined, field?: string): string |
   return t(`reason_${reason}` as StringKey);
 }
 
-/** Choose a .lykta file and merge it into this device (home screen and walk details). */
-export function BackupFileInput(props: { testId: string }) {
+/**
+ * Choose .lykta files (one, or several tablets' at once) and merge them into this device
+ * (home screen, walk details, project screen).
+ */
+export function BackupFileInput(props: { testId: string; label?: string; multiple?: boolean }) {
   return (
     <label class="button file-button">
-      {t("backupRestore")}
+      {props.label ?? t("backupRestore")}
       <input
         type="file"
         accept=".lykta,application/zip,application/octet-stream"
         class="visually-hidden"
+        multiple={props.multiple}
         data-testid={props.testId}
         onChange={async (event) => {
           const input = event.currentTarget;
-          const file = input.files?.[0];
+          const files = [...(input.files ?? [])];
           input.value = "";
-          if (file) await loadBackup(file);
+          if (files.length > 0) await loadBackups(files);
         }}
       />
     </label>

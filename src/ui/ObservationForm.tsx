@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { geometryKindOf, lineLengthM } from "../domain/geometry";
+import { geometryKindOf, lineLengthM, representativePosition } from "../domain/geometry";
 import { EVERYONE } from "../domain/groups";
 import {
   type ObservationInput,
@@ -20,6 +20,7 @@ import {
   walkRecords,
 } from "../state/store";
 import { describedBy, Field, reasonText } from "./Field";
+import { NearbyReports } from "./NearbyReports";
 import { Photos } from "./Photos";
 import { beginGeometryEdit, closeEditor } from "./walk-actions";
 
@@ -163,6 +164,14 @@ export function ObservationForm(props: { walkId: string; editor: EditorState }) 
             </fieldset>
           ))}
         </fieldset>
+
+        {editor.mode === "new" && geometry && input.categoryId && (
+          <NearbyReports
+            walkId={props.walkId}
+            position={representativePosition(geometry) as [number, number]}
+            categoryId={input.categoryId}
+          />
+        )}
 
         <fieldset class={`field${errors.severity ? " field-invalid" : ""}`}>
           <legend tabIndex={-1}>{t("severity")}</legend>

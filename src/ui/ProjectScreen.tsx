@@ -1,12 +1,20 @@
 import { useState } from "preact/hooks";
 import { localDate } from "../domain/time";
 import { sortWalks, type WalkFields, type WalkRecord } from "../domain/walk";
-import { blankWalkFields, deleteWalk, saveProject, saveWalk } from "../state/actions";
+import {
+  blankWalkFields,
+  deleteWalk,
+  saveProject,
+  saveProjectPackage,
+  saveWalk,
+} from "../state/actions";
 import { t } from "../state/i18n";
 import { hrefFor, navigate } from "../state/router";
-import { currentProject, walkCounts, walks } from "../state/store";
+import { projectObservations, sites } from "../state/sites";
+import { currentProject, lastMerge, walkCounts, walks } from "../state/store";
+import { ConflictsCard } from "./ConflictsCard";
 import { ExportCard } from "./ExportCard";
-import { describedBy, Field, reasonText } from "./Field";
+import { BackupFileInput, describedBy, Field, reasonText } from "./Field";
 import { Header, LoadingScreen } from "./Header";
 import { LayersCard } from "./LayersCard";
 
@@ -33,6 +41,9 @@ export function ProjectScreen(props: { projectId: string }) {
           )}
         </section>
         <NewWalkForm projectId={project.id} />
+        <SitesCard projectId={project.id} />
+        <ShareCard projectId={project.id} />
+        <ConflictsCard />
         <LayersCard projectId={project.id} />
         <ExportCard project={project} />
         <RenameProject
@@ -229,5 +240,49 @@ function RenameProject(props: { projectId: string; name: string; organisation: s
         </button>
       </form>
     </details>
+  );
+}
+
+/** How many places several teams reported; the way into the sites view. */
+function SitesCard(props: { projectId: string }) {
+  const list = sites.value;
+  const repeated = list.filter((site) => site.reportCount > 1).length;
+  return (
+    <section class="card" aria-labelledby="sites-card-heading">
+      <h2 id="sites-card-heading">{t("sitesTitle")}</h2>
+      <p>
+        {t("sitesSummary", {
+          sites: list.length,
+          repeated,
+          reports: projectObservations.value.length,
+        })}
+      </p>
+      <a class="button" href={hrefFor({ screen: "sites", projectId: props.projectId })}>
+        {t("sitesOpen")}
+      </a>
+    </section>
+  );
+}
+
+/** Hand the project to other tablets, and merge what they send back. */
+function ShareCard(props: { projectId: string }) {
+  return (
+    <section class="card" aria-labelledby="share-heading">
+      <h2 id="share-heading">{t("shareTitle")}</h2>
+      <p class="hint">{t("shareIntro")}</p>
+      <div class="button-row">
+        <button
+          type="button"
+          class="button"
+          onClick={() => void saveProjectPackage(props.projectId)}
+        >
+          {t("shareSaveProject")}
+        </button>
+        <BackupFileInput testId="project-merge-input" label={t("shareMerge")} multiple />
+      </div>
+      <p role="status" data-testid="merge-summary">
+        {lastMerge.value?.projectIds.includes(props.projectId) ? lastMerge.value.text : ""}
+      </p>
+    </section>
   );
 }

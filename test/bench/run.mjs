@@ -8,8 +8,11 @@
  *   2. tap "Spara" to a durable write, through the UI; strict vs relaxed durability
  *   3. JavaScript shipped, gzipped vs raw
  *   4. stored size of a 12-megapixel photo vs the original, and the time to process it
- *   5. merging 10,000 records field by field vs a naive JSON compare (vitest bench)
+ *   5. merging 10,000 records field by field vs a naive JSON compare (vitest bench); 5b two
+ *      50,000-record packages, read, merged and written as `lykta merge` does
  *   6. importing 30,000 street lamps through the UI; long tasks vs parsing on the main thread
+ *   7. grouping 100,000 observations into sites; 5,000 vs all pairs; "nearby" on a GPS fix
+ *      (vitest bench)
  *
  * Benchmarks report numbers; they are not tests. Exit code 0 unless something failed to
  * run. Fixed sizes, seeded PRNG (mulberry32).
@@ -57,13 +60,14 @@ const SIZES = {
   durabilityRounds: 60,
 };
 /** `npm run bench -- map save` runs only those parts (the build always runs). */
-const PARTS = ["size", "map", "save", "photo", "merge", "import"];
+const PARTS = ["size", "map", "save", "photo", "merge", "import", "sites"];
 const TARGETS = {
   interactiveMs: 1500,
   saveP95Ms: 50,
   photoBytes: 400 * 1024,
   importMs: 5000,
   longTaskMs: 200,
+  sitesMs: 150,
 };
 /** The whole run is stopped (and cleaned up) if it takes longer than this. */
 const WATCHDOG_MS = 10 * 60_000;
@@ -105,6 +109,12 @@ const loadAverage = () =>
     .map((value) => value.toFixed(2))
     .join(" / ")} (1 / 5 / 15 min)`;
 
+/** Records going into each merge benchmark group, for the "per record" column. */
+const MERGE_GROUP_RECORDS = {
+  "merge 10,000 records": 10_000,
+  "merge two 50,000-record packages": 100_000,
+};
+
 async function benchMergeWithVitest() {
   const report = join(root, ".cache", "bench-merge.json");
   rmSync(report, { force: true });
@@ -114,21 +124,58 @@ async function benchMergeWithVitest() {
     { cwd: root, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } },
   );
   const json = JSON.parse(readFileSync(report, "utf8"));
-  const group = json.files[0].groups[0];
-  const fastest = Math.min(...group.benchmarks.map((entry) => entry.median));
-  printTable(
-    `5. ${group.fullName.split(" > ").at(-1)} (vitest bench, Node; 7 runs each after 2 warm-up)`,
-    ["approach", "median", "min", "max", "per record", "vs fastest"],
-    group.benchmarks.map((entry) => [
-      entry.name,
-      ms(entry.median),
-      ms(entry.min),
-      ms(entry.max),
-      `${((entry.median * 1000) / 10_000).toFixed(1)} µs`,
-      `${(entry.median / fastest).toFixed(2)}x`,
-    ]),
+  const benchmarks = [];
+  for (const [index, group] of json.files[0].groups.entries()) {
+    const title = group.fullName.split(" > ").at(-1);
+    const records = MERGE_GROUP_RECORDS[title];
+    const fastest = Math.min(...group.benchmarks.map((entry) => entry.median));
+    const runs = Math.min(...group.benchmarks.map((entry) => entry.sampleCount));
+    printTable(
+      `5${index === 0 ? "" : String.fromCharCode(97 + index)}. ${title} (vitest bench, Node; ${runs} runs each after warm-up)`,
+      ["approach", "median", "min", "max", "per record", "vs fastest"],
+      group.benchmarks.map((entry) => [
+        entry.name,
+        ms(entry.median),
+        ms(entry.min),
+        ms(entry.max),
+        records ? `${((entry.median * 1000) / records).toFixed(1)} µs` : "-",
+        `${(entry.median / fastest).toFixed(2)}x`,
+      ]),
+    );
+    benchmarks.push(...group.benchmarks);
+  }
+  return benchmarks;
+}
+
+/** A time for a table: milliseconds, or microseconds below one. */
+const time = (value) => (value < 1 ? `${(value * 1000).toFixed(0)} µs` : ms(value));
+
+async function benchSitesWithVitest() {
+  const report = join(root, ".cache", "bench-sites.json");
+  rmSync(report, { force: true });
+  await runCommand(
+    "npx",
+    ["vitest", "bench", "--run", "test/bench/sites.bench.ts", "--outputJson", report],
+    { cwd: root, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } },
   );
-  return group.benchmarks;
+  const json = JSON.parse(readFileSync(report, "utf8"));
+  for (const [index, group] of json.files[0].groups.entries()) {
+    const fastest = Math.min(...group.benchmarks.map((entry) => entry.median));
+    const runs = Math.min(...group.benchmarks.map((entry) => entry.sampleCount));
+    printTable(
+      `7${String.fromCharCode(97 + index)}. ${group.fullName.split(" > ").at(-1)} (vitest bench, Node; ${runs}+ runs each after warm-up)`,
+      ["approach", "median", "min", "max", "vs fastest"],
+      group.benchmarks.map((entry) => [
+        entry.name,
+        time(entry.median),
+        time(entry.min),
+        time(entry.max),
+        `${(entry.median / fastest).toFixed(2)}x`,
+      ]),
+    );
+  }
+  // The first group is the 100,000-observation grouping.
+  return json.files[0].groups[0].benchmarks[0];
 }
 
 async function main() {
@@ -353,10 +400,22 @@ async function main() {
     await benchMergeWithVitest();
   }
 
+  // ---- 7: sites, in Node --------------------------------------------------------------------
+  if (wants("sites")) {
+    log("7. sites (vitest bench)");
+    const grouping = await benchSitesWithVitest();
+    summary.set("sites", [
+      "group 100,000 observations into sites (median)",
+      ms(grouping.median),
+      `< ${TARGETS.sitesMs} ms`,
+      verdict(grouping.median < TARGETS.sitesMs),
+    ]);
+  }
+
   printTable(
     "Summary",
     ["figure", "measured", "target", "result"],
-    ["map", "save", "size", "photo", "import", "longtask"]
+    ["map", "save", "size", "photo", "import", "longtask", "sites"]
       .filter((part) => summary.has(part))
       .map((part) => summary.get(part)),
   );

@@ -48,6 +48,10 @@ for (const night of [false, true]) {
     found.push(...(await seriousViolations(page, "walk details")));
     await page.getByRole("link", { name: "Tillbaka" }).click();
     found.push(...(await seriousViolations(page, "project")));
+    await page.getByRole("link", { name: "Visa platser" }).click();
+    await page.getByRole("button", { name: "Visa rapporterna" }).click();
+    found.push(...(await seriousViolations(page, "sites")));
+    await page.getByRole("link", { name: "Tillbaka" }).click();
     await page.getByRole("link", { name: "Inställningar" }).click();
     found.push(...(await seriousViolations(page, "settings")));
     await page.goto("./#/accessibility");
@@ -61,7 +65,7 @@ test("every button and link is at least 48 by 48 px", async ({ page, context }) 
   await grantGps(context);
   await createProjectAndWalk(page);
   await addHere(page, "Klotter");
-  const screens = ["map", "form", "list", "about"];
+  const screens = ["map", "form", "list", "about", "project", "sites"];
   const small: string[] = [];
   for (const screen of screens) {
     if (screen === "form") await page.getByRole("button", { name: "Lägg till här" }).tap();
@@ -70,6 +74,11 @@ test("every button and link is at least 48 by 48 px", async ({ page, context }) 
       await page.getByRole("link", { name: "Lista" }).click();
     }
     if (screen === "about") await page.getByRole("link", { name: "Om vandringen" }).click();
+    if (screen === "project") await page.getByRole("link", { name: "Tillbaka" }).click();
+    if (screen === "sites") {
+      await page.getByRole("link", { name: "Visa platser" }).click();
+      await page.getByRole("button", { name: "Visa rapporterna" }).click();
+    }
     const sizes = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLElement>("button, a[href], label.tile, label.file-button")]
         .filter(

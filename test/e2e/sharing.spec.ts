@@ -64,7 +64,7 @@ test("a walk saved as a backup file loads on another tablet with its photo", asy
     buffer: bytes,
   });
   await expect(
-    second.getByText(/Inläst: \d+ nya, 0 uppdaterade, 0 oförändrade, 0 konflikter/),
+    second.getByText(/Inläst: \d+ nya, 0 uppdaterade, 0 oförändrade, 0 raderade, 0 konflikter/),
   ).toBeVisible();
   await second.getByRole("link", { name: /Västerås 2027/ }).click();
   await expect(second.getByText("2 observationer")).toBeVisible();
@@ -82,7 +82,7 @@ test("a walk saved as a backup file loads on another tablet with its photo", asy
     buffer: bytes,
   });
   await expect(
-    second.getByText(/Inläst: 0 nya, 0 uppdaterade, \d+ oförändrade, 0 konflikter/),
+    second.getByText(/Inläst: 0 nya, 0 uppdaterade, \d+ oförändrade, 0 raderade, 0 konflikter/),
   ).toBeVisible();
 
   // A file that is not a Lykta package is refused, and says so.

@@ -43,6 +43,8 @@ export type ExportKind =
   | "lamps"
   | "poi"
   | "priority_areas"
+  /** Places reported by several teams, derived (the CLI's `sites`; export/sites.ts). */
+  | "sites"
   /** Any features, properties as read (the CLI's `convert`). */
   | "features";
 

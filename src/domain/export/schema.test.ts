@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { importFile } from "../import";
 import { splitOsmLayers } from "../import/osm";
 import { buildPackage } from "../package";
+import { groupSites } from "../sites";
 import { exportFixture, LABELS } from "./export.fixtures";
 import {
   type ExportFeature,
@@ -19,6 +20,7 @@ import {
   trackFeatures,
   walkFeatures,
 } from "./geojson";
+import { siteFeatures } from "./sites";
 
 const SCHEMA_DIR = join(import.meta.dirname, "../../../data/schema");
 const BERLIN_OSM = join(
@@ -156,6 +158,7 @@ describe("JSON Schemas of the exports (data/schema/)", () => {
       "path.schema.json",
       "poi.schema.json",
       "priority_area.schema.json",
+      "site.schema.json",
       "track.schema.json",
       "walk.schema.json",
     ]);
@@ -169,7 +172,7 @@ describe("JSON Schemas of the exports (data/schema/)", () => {
     }
   });
 
-  it("hold for observations, walks and tracks", () => {
+  it("hold for observations, walks, tracks and sites", () => {
     const fixture = exportFixture();
     expectValid(
       "observation.schema.json",
@@ -182,6 +185,10 @@ describe("JSON Schemas of the exports (data/schema/)", () => {
     expectValid(
       "track.schema.json",
       trackFeatures(fixture.tracks, fixture.trackChunks, { walks: fixture.walks }),
+    );
+    expectValid(
+      "site.schema.json",
+      siteFeatures(groupSites(fixture.observations, [], LABELS.checklist), LABELS),
     );
   });
 
