@@ -5,9 +5,12 @@
 #   libimage-exiftool-perl   writes EXIF (orientation, GPS, camera serial) into test photos and
 #                            checks that stored photos carry none
 #   gdal-bin                 ogrinfo and ogr2ogr: a real GIS client reads every export
+#   spatialite-bin           the `spatialite` shell: SpatiaLite/GEOS (what QGIS uses) is the reference
+#                            for lighting coverage (test/unit/spatialite-lighting.test.ts) and the
+#                            GIS alternative in the lighting benchmark
 set -euo pipefail
 
-PACKAGES=(chromium imagemagick libimage-exiftool-perl fonts-dejavu-core gdal-bin)
+PACKAGES=(chromium imagemagick libimage-exiftool-perl fonts-dejavu-core gdal-bin spatialite-bin)
 missing=()
 for package in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -67,7 +67,9 @@ async function start() {
   await loadProjects();
   followOtherTabs();
   followHash((next) => {
-    if (next.screen === "project" || next.screen === "sites") void loadWalks(next.projectId);
+    if (next.screen === "project" || next.screen === "sites" || next.screen === "lighting") {
+      void loadWalks(next.projectId);
+    }
     if (next.screen === "project") void loadConflicts(next.projectId);
     if (next.screen === "walk") {
       if (!walkRecords.value.has(next.walkId)) {

@@ -10,41 +10,48 @@
  *
  * Built to dist-cli/lykta.js by vite.cli.config.ts (Node 20 cannot run TypeScript).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { basename, extname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { Feature } from "geojson";
 import pathClassesData from "../../data/path-classes.json";
 import {
-  normaliseCrsName,
-  parseCrsName,
-  SUPPORTED_CRS_TEXT,
-  SWEREF99_TM,
-  WGS84,
-} from "../domain/crs";
-import {
   chooseExportFormat,
   type ExportFormat,
   exportFeatures,
-  type OutputCrs,
   prepareExport,
 } from "../domain/export";
 import { layerFeatures, normaliseLayer, plainFeatures } from "../domain/export/geojson";
 import { importFile } from "../domain/import";
 import { splitOsmLayers } from "../domain/import/osm";
-import type { ImportIssue, ImportSuccess } from "../domain/import/types";
+import type { ImportSuccess } from "../domain/import/types";
 import {
   detectFieldMapping,
   type LayerRole,
   type PathClassesFile,
   propertyNames,
 } from "../domain/layers";
+import {
+  CallProblem,
+  type CommandOutput,
+  createFolder,
+  EXIT,
+  inputCrs,
+  onlyOptions,
+  outputCrs,
+  problemLine,
+  readBytes,
+  requiredOption,
+  writeOutput,
+} from "./io";
+import { LIGHTING_HELP, lightingCommand } from "./lighting-command";
 import { mergeCommand } from "./merge-command";
 import { sitesCommand } from "./sites-command";
 
 const pathClasses = pathClassesData as PathClassesFile;
 
-export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3 } as const;
+export { EXIT };
 
 const HELP = `lykta ${__APP_VERSION__}: Lykta's command line for GIS staff
 
@@ -54,6 +61,9 @@ Usage:
   lykta import-osm IN.osm -o DIR [--crs CRS] [--format geojson|csv|gpkg]
   lykta sites OBSERVATIONS -o OUT [--crs CRS] [--format geojson|csv|gpkg] [--skip-invalid]
   lykta merge A.lykta B.lykta... -o OUT [--skip-invalid]
+  lykta lighting --paths PATHS --lamps LAMPS [--mode coverage|illuminance] [--radius M]
+                 [--step M] [--observations OBS] [--poi POI] [--areas AREAS]
+                 [--class-field NAME] [--from-crs CRS] [--skip-invalid] -o OUT.geojson
   lykta --help | --version
 
 Commands:
@@ -75,6 +85,7 @@ Commands:
                Prints "N added, N updated, N unchanged, N deleted, N conflicts logged",
                counted against the first package. A package holds one project, so
                packages of different projects are refused: merge each project separately.
+${LIGHTING_HELP}
 
 Options:
   -o, --output PATH   output file (convert) or folder (import-osm)
@@ -85,6 +96,15 @@ Options:
                       EPSG:3007 to EPSG:3018 (SWEREF 99 local zones), EPSG:3021 (RT 90)
   --format FORMAT     geojson, csv or gpkg (GeoPackage)
   --skip-invalid      convert: write the valid features even when some are rejected
+  --paths, --lamps    lighting: the path network and the lamps (may be one OSM file)
+  --mode MODE         lighting: coverage (default) or illuminance
+  --radius M          lighting: coverage radius R in metres for every lamp
+  --step M            lighting: illuminance sample spacing in metres (default 1)
+  --observations OBS  lighting: Lykta's observations export: broken lamps, dark stretches,
+                      lux readings
+  --poi POI           lighting: schools and stops, listed with nearby dark gaps
+  --areas AREAS       lighting: priority areas (polygons), summarised one by one
+  --class-field NAME  lighting: the field that holds each path's class
   -h, --help          show this help
   -V, --version       show the version
 
@@ -92,17 +112,10 @@ Reads GeoJSON, OSM XML and PBF, CSV (lat/lon or SWEREF 99 TM N/E columns), GPX, 
 zipped Shapefiles and GeoPackages. Exit status: 0 done, 1 invalid data, 2 usage error or unreadable file,
 3 internal error. Every exported attribute is described in docs/format.md.`;
 
-/** A mistake in how lykta was called: exit 2, with a pointer to the help. */
-class UsageError extends Error {}
-/** A file that cannot be read or written: exit 2. */
-class FileError extends UsageError {}
+/** The end of lykta's refusal of another output CRS (convert, import-osm). */
+const REPROJECT_ADVICE = "; reproject further with ogr2ogr -t_srs";
 
-interface Output {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-const defaultOutput: Output = {
+const defaultOutput: CommandOutput = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 };
@@ -115,6 +128,16 @@ const OPTIONS = {
   "skip-invalid": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
+  // lighting (lighting-command.ts checks them; other commands refuse them)
+  paths: { type: "string" },
+  lamps: { type: "string" },
+  mode: { type: "string" },
+  radius: { type: "string" },
+  step: { type: "string" },
+  observations: { type: "string" },
+  poi: { type: "string" },
+  areas: { type: "string" },
+  "class-field": { type: "string" },
 } as const;
 
 type Values = {
@@ -125,98 +148,29 @@ type Values = {
   "skip-invalid"?: boolean;
   help?: boolean;
   version?: boolean;
+  paths?: string;
+  lamps?: string;
+  mode?: string;
+  radius?: string;
+  step?: string;
+  observations?: string;
+  poi?: string;
+  areas?: string;
+  "class-field"?: string;
 };
-
-function outputCrs(values: Values): OutputCrs {
-  if (values.crs === undefined) return "EPSG:4326";
-  const crs = normaliseCrsName(values.crs);
-  if (crs === WGS84 || crs === SWEREF99_TM) return crs;
-  throw new UsageError(
-    `--crs ${values.crs}: Lykta writes EPSG:4326 (WGS84) or EPSG:3006 (SWEREF 99 TM); reproject further with ogr2ogr -t_srs`,
-  );
-}
-
-function inputCrs(values: Values): string | undefined {
-  if (values["from-crs"] === undefined) return undefined;
-  const crs = parseCrsName(values["from-crs"]);
-  if (crs === null) {
-    throw new UsageError(
-      `--from-crs ${values["from-crs"]}: not a CRS Lykta reads; it reads ${SUPPORTED_CRS_TEXT}`,
-    );
-  }
-  return crs;
-}
-
-function systemReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file or folder";
-    case "EISDIR":
-      return "is a folder, not a file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "ENOTDIR":
-      return "a part of the path is not a folder";
-    case "ENOSPC":
-      return "the disk is full";
-    default:
-      return (error as Error).message;
-  }
-}
-
-function readInput(path: string): Uint8Array {
-  try {
-    const buffer = readFileSync(path);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  } catch (error) {
-    throw new FileError(`cannot read ${path}: ${systemReason(error)}`);
-  }
-}
-
-function writeOutput(path: string, bytes: Uint8Array): void {
-  try {
-    writeFileSync(path, bytes);
-  } catch (error) {
-    throw new FileError(`cannot write ${path}: ${systemReason(error)}`);
-  }
-}
-
-/**
- * `file: where: reason`; a problem with the whole file is `file: reason` (the file name is
- * not repeated when the importer's sentence starts with it: "a.json: is not valid JSON").
- */
-function problemLine(file: string, issue: ImportIssue): string {
-  if (issue.where === "file" || issue.where === "") {
-    const reason = issue.message.startsWith(`${file} `)
-      ? issue.message.slice(file.length + 1)
-      : issue.message;
-    return `${file}: ${reason}`;
-  }
-  return `${file}: ${issue.where}: ${issue.message}`;
-}
 
 /** At most this many "left out" lines from import-osm; clipped extracts have many. */
 const MAX_LEFT_OUT_LINES = 5;
 
-function onlyOptions(command: string, values: Values, allowed: readonly (keyof Values)[]): void {
-  for (const key of Object.keys(values) as (keyof Values)[]) {
-    if (values[key] !== undefined && !allowed.includes(key)) {
-      throw new UsageError(`${command} takes no --${key} (see lykta --help)`);
-    }
-  }
-}
-
-async function validate(files: string[], values: Values, io: Output): Promise<number> {
+async function validate(files: string[], values: Values, io: CommandOutput): Promise<number> {
   onlyOptions("validate", values, ["from-crs"]);
-  if (files.length === 0) throw new UsageError("validate needs at least one FILE");
-  const fromCrs = inputCrs(values);
+  if (files.length === 0) throw new CallProblem("validate needs at least one FILE");
+  const fromCrs = inputCrs(values["from-crs"]);
   let status: number = EXIT.ok;
   for (const file of files) {
     let bytes: Uint8Array;
     try {
-      bytes = readInput(file);
+      bytes = readBytes(file);
     } catch (error) {
       io.err(`lykta: ${(error as Error).message}`);
       status = EXIT.usage;
@@ -245,9 +199,9 @@ async function validate(files: string[], values: Values, io: Output): Promise<nu
 async function importOrFail(
   file: string,
   fromCrs: string | undefined,
-  io: Output,
+  io: CommandOutput,
 ): Promise<ImportSuccess | null> {
-  const bytes = readInput(file);
+  const bytes = readBytes(file);
   const result = await importFile({
     name: file,
     bytes,
@@ -269,17 +223,16 @@ const FORMAT_NAMES: Readonly<Record<ExportFormat, string>> = {
   "gpkg-sweref": "GeoPackage, SWEREF 99 TM",
 };
 
-async function convert(positionals: string[], values: Values, io: Output): Promise<number> {
+async function convert(positionals: string[], values: Values, io: CommandOutput): Promise<number> {
   onlyOptions("convert", values, ["output", "crs", "from-crs", "format", "skip-invalid"]);
   if (positionals.length !== 1) {
-    throw new UsageError("convert needs exactly one input file: lykta convert IN -o OUT");
+    throw new CallProblem("convert needs exactly one input file: lykta convert IN -o OUT");
   }
   const input = positionals[0]!;
-  const output = values.output;
-  if (output === undefined || output === "") throw new UsageError("convert needs -o OUT");
-  const choice = chooseExportFormat(output, values.format, outputCrs(values));
-  if (!choice.ok) throw new UsageError(choice.message);
-  const fromCrs = inputCrs(values);
+  const output = requiredOption(values, "output", "convert needs -o OUT");
+  const choice = chooseExportFormat(output, values.format, outputCrs(values.crs, REPROJECT_ADVICE));
+  if (!choice.ok) throw new CallProblem(choice.message);
+  const fromCrs = inputCrs(values["from-crs"]);
   const result = await importOrFail(input, fromCrs, io);
   if (result === null) return EXIT.invalid;
   for (const issue of result.repaired) io.err(`${problemLine(input, issue)} (repaired)`);
@@ -307,21 +260,30 @@ async function convert(positionals: string[], values: Values, io: Output): Promi
   return EXIT.ok;
 }
 
-async function importOsm(positionals: string[], values: Values, io: Output): Promise<number> {
+async function importOsm(
+  positionals: string[],
+  values: Values,
+  io: CommandOutput,
+): Promise<number> {
   onlyOptions("import-osm", values, ["output", "crs", "format"]);
   if (positionals.length !== 1) {
-    throw new UsageError("import-osm needs exactly one input file: lykta import-osm IN.osm -o DIR");
+    throw new CallProblem(
+      "import-osm needs exactly one input file: lykta import-osm IN.osm -o DIR",
+    );
   }
   const input = positionals[0]!;
-  const directory = values.output;
-  if (directory === undefined || directory === "") throw new UsageError("import-osm needs -o DIR");
+  const directory = requiredOption(values, "output", "import-osm needs -o DIR");
   // The same rule as convert: GeoJSON unless --format names another.
-  const choice = chooseExportFormat("paths.geojson", values.format, outputCrs(values));
-  if (!choice.ok) throw new UsageError(choice.message);
+  const choice = chooseExportFormat(
+    "paths.geojson",
+    values.format,
+    outputCrs(values.crs, REPROJECT_ADVICE),
+  );
+  if (!choice.ok) throw new CallProblem(choice.message);
   const result = await importOrFail(input, undefined, io);
   if (result === null) return EXIT.invalid;
   if (result.format !== "osm-xml" && result.format !== "osm-pbf") {
-    throw new UsageError(
+    throw new CallProblem(
       `${input} is ${result.format}, not OpenStreetMap data (.osm, .osm.gz, .osm.pbf); use lykta convert`,
     );
   }
@@ -335,11 +297,7 @@ async function importOsm(positionals: string[], values: Values, io: Output): Pro
   }
   const layers = splitOsmLayers(result.features);
   await prepareExport(choice.format);
-  try {
-    mkdirSync(directory, { recursive: true });
-  } catch (error) {
-    throw new FileError(`cannot create ${directory}: ${systemReason(error)}`);
-  }
+  createFolder(directory);
   const written: string[] = [];
   const roles: [LayerRole, Feature[]][] = [
     ["paths", layers.paths],
@@ -365,14 +323,14 @@ async function importOsm(positionals: string[], values: Values, io: Output): Pro
 }
 
 /** Run one command line; returns the exit status. Never throws for a user mistake. */
-export async function main(argv: string[], io: Output = defaultOutput): Promise<number> {
+export async function main(argv: string[], io: CommandOutput = defaultOutput): Promise<number> {
   try {
     let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
     try {
       parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     } catch (error) {
       // parseArgs says what is wrong in its first sentence.
-      throw new UsageError((error as Error).message.split(". ")[0]!.replace(/\.$/, ""));
+      throw new CallProblem((error as Error).message.split(". ")[0]!.replace(/\.$/, ""));
     }
     const values = parsed.values as Values;
     const [command, ...rest] = parsed.positionals;
@@ -395,15 +353,17 @@ export async function main(argv: string[], io: Output = defaultOutput): Promise<
         return await sitesCommand(rest, values, io);
       case "merge":
         return await mergeCommand(rest, values, io);
+      case "lighting":
+        return await lightingCommand(rest, values, io);
       case undefined:
-        throw new UsageError("no command given");
+        throw new CallProblem("no command given");
       default:
-        throw new UsageError(`unknown command "${command}"`);
+        throw new CallProblem(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof CallProblem) {
       io.err(`lykta: ${error.message}`);
-      if (!(error instanceof FileError)) io.err("Try: lykta --help");
+      if (error.pointer) io.err("Try: lykta --help");
       return EXIT.usage;
     }
     io.err("lykta: internal error. This is a bug in Lykta, not a problem with your file or");
@@ -413,5 +373,17 @@ export async function main(argv: string[], io: Output = defaultOutput): Promise<
   }
 }
 
-// Run as the `lykta` command; tests import `main` and call it with their own arguments.
-if (!process.env.VITEST) process.exitCode = await main(process.argv.slice(2));
+/** Is this module the program node started (`lykta`, `npx lykta`), not a test's import? */
+function startedAsCommand(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    // npx and npm link run the command through a symlink in node_modules/.bin.
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+// Tests import `main` and call it with their own arguments.
+if (startedAsCommand()) process.exitCode = await main(process.argv.slice(2));

@@ -8,6 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strToU8, unzipSync, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  BASE_OBSERVATION_FIELDS,
+  countingDevice,
+  observationFields,
+} from "../../test/fixtures/observation";
 import { sha256Hex } from "../domain/hash";
 import {
   createObservation,
@@ -17,38 +22,12 @@ import {
 import { buildPackage, type PackageMeta, readPackage } from "../domain/package";
 import { createPhotoRecord, type PhotoFields } from "../domain/photo";
 import { createProject } from "../domain/project";
-import { type EditContext, editRecord, type SyncedRecord, tombstoneRecord } from "../domain/record";
+import { editRecord, type SyncedRecord, tombstoneRecord } from "../domain/record";
 import { createWalk, EMPTY_WALK_FIELDS } from "../domain/walk";
-import { main } from "./lykta";
-
-function countingDevice(deviceId: string, firstNonce: number): EditContext {
-  let nonce = firstNonce;
-  let time = 1_800_000_000_000;
-  return { deviceId, now: () => (time += 1000), nonce: () => nonce++ };
-}
-
-const observation: ObservationFields = {
-  geometry: { type: "Point", coordinates: [16.54, 59.62] },
-  categoryId: "lighting.broken",
-  severity: 3,
-  feltUnsafe: ["everyone"],
-  note: "",
-  photoIds: [],
-  illuminanceLux: null,
-  observedAt: 1_800_000_000_000,
-  positionAccuracyM: 7,
-  placement: "gps",
-};
+import { lykta } from "./cli.fixtures";
 
 let dir: string;
 const path = (name: string) => join(dir, name);
-
-async function lykta(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, { out: (text) => out.push(text), err: (text) => err.push(text) });
-  return { status, out, err };
-}
 
 function write(name: string, bytes: Uint8Array) {
   writeFileSync(path(name), bytes);
@@ -96,11 +75,11 @@ async function tablets() {
   const obs1 = createObservation(
     "p-1",
     walk.id,
-    { ...observation, photoIds: [photoId] },
+    observationFields({ photoIds: [photoId] }),
     origin,
     "obs-1",
   );
-  const obs2 = createObservation("p-1", walk.id, observation, origin, "obs-2");
+  const obs2 = createObservation("p-1", walk.id, BASE_OBSERVATION_FIELDS, origin, "obs-2");
   const photos = new Map([[photoId, photoBytes]]);
   const onA: SyncedRecord[] = [
     project,
@@ -115,7 +94,7 @@ async function tablets() {
     photo,
     editRecord(obs1, { note: "B: mörk gång" }, b),
     tombstoneRecord(obs2, EMPTY_OBSERVATION_FIELDS, b),
-    createObservation("p-1", walk.id, { ...observation, severity: 5 }, b, "obs-3"),
+    createObservation("p-1", walk.id, observationFields({ severity: 5 }), b, "obs-3"),
   ];
   return {
     a: write("a.lykta", buildPackage(meta("tablet-a", "p-1"), onA, photos)),

@@ -20,7 +20,6 @@
  * Exit status as every command: 0 done (conflicts are not errors), 1 invalid data (nothing
  * written), 2 usage error or unreadable file. Problems are printed as `file: where: reason`.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import checklistData from "../../data/checklist.json";
 import groupsData from "../../data/groups.json";
@@ -44,12 +43,20 @@ import {
 } from "../domain/package";
 import type { ProjectRecord } from "../domain/project";
 import type { WalkRecord } from "../domain/walk";
+import {
+  CallProblem,
+  type CommandOptions,
+  type CommandOutput,
+  EXIT,
+  onlyOptions,
+  problemText,
+  readBytes,
+  requiredOption,
+  writeOutput,
+} from "./io";
 
 const checklist = checklistData as Checklist;
 const groups = groupsData as GroupsFile;
-
-/** The exit statuses of every lykta command (lykta.ts). */
-const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
 
 /** `createdBy` of packages this command writes: not a tablet, and not a person. */
 export const MERGE_DEVICE_ID = "lykta-cli";
@@ -57,61 +64,8 @@ export const MERGE_DEVICE_ID = "lykta-cli";
 /** At most this many lost values are listed when the output cannot hold the conflict log. */
 const MAX_CONFLICT_LINES = 20;
 
-export interface CommandOutput {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
 /** The options this command takes; lykta.ts parses them for every command. */
-const ALLOWED_OPTIONS = ["output", "skip-invalid"];
-
-/** A mistake in the call: exit 2, with a pointer to the help (`pointer` false: a file). */
-class CallProblem extends Error {
-  constructor(
-    message: string,
-    readonly pointer = true,
-  ) {
-    super(message);
-  }
-}
-
-function systemReason(error: unknown): string {
-  switch ((error as NodeJS.ErrnoException).code) {
-    case "ENOENT":
-      return "no such file or folder";
-    case "EISDIR":
-      return "is a folder, not a file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "ENOTDIR":
-      return "a part of the path is not a folder";
-    case "ENOSPC":
-      return "the disk is full";
-    default:
-      return (error as Error).message;
-  }
-}
-
-function readBytes(path: string): Uint8Array {
-  try {
-    const buffer = readFileSync(path);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  } catch (error) {
-    throw new CallProblem(`cannot read ${path}: ${systemReason(error)}`, false);
-  }
-}
-
-function writeBytes(path: string, bytes: Uint8Array): void {
-  try {
-    writeFileSync(path, bytes);
-  } catch (error) {
-    throw new CallProblem(`cannot write ${path}: ${systemReason(error)}`, false);
-  }
-}
-
-const line = (file: string, where: string, reason: string) =>
-  where === "file" || where === "" ? `${file}: ${reason}` : `${file}: ${where}: ${reason}`;
+const ALLOWED_OPTIONS = ["output", "skip-invalid"] as const;
 
 type Target = { kind: "package" } | { kind: "features"; format: ExportFormat };
 
@@ -143,21 +97,21 @@ function conflictLine(entry: ConflictEntry): string {
   return `conflict: ${entry.kind} ${entry.recordId} ${entry.field}: lost ${JSON.stringify(entry.lostValue)} (${entry.lostClock.by}, ${when})`;
 }
 
-async function run(
+/**
+ * Run `lykta merge` with the positionals after the command and the options lykta.ts parsed.
+ * Returns the exit status; throws a CallProblem for a mistake in the call (lykta.ts prints it,
+ * as it prints any other error as a bug).
+ */
+export async function mergeCommand(
   positionals: readonly string[],
-  options: Readonly<Record<string, unknown>>,
+  options: CommandOptions,
   io: CommandOutput,
 ): Promise<number> {
-  for (const [name, value] of Object.entries(options)) {
-    if (value !== undefined && !ALLOWED_OPTIONS.includes(name)) {
-      throw new CallProblem(`merge takes no --${name} (see lykta --help)`);
-    }
-  }
+  onlyOptions("merge", options, ALLOWED_OPTIONS);
   if (positionals.length === 0) {
     throw new CallProblem("merge needs packages: lykta merge A.lykta B.lykta ... -o OUT");
   }
-  const output = options.output;
-  if (typeof output !== "string" || output === "") throw new CallProblem("merge needs -o OUT");
+  const output = requiredOption(options, "output", "merge needs -o OUT");
   const to = target(output);
 
   // Read every package before writing anything, so OUT may be one of them.
@@ -168,12 +122,12 @@ async function run(
   for (const file of positionals) {
     const result = await readPackage(readBytes(file));
     if (!result.ok) {
-      io.out(line(file, result.problem.where, result.problem.detail));
+      io.out(problemText(file, result.problem.where, result.problem.detail));
       refused += 1;
       newer ||= result.problem.reason === "newer_format" || result.problem.reason === "newer_shape";
       continue;
     }
-    for (const problem of result.problems) io.out(line(file, problem.where, problem.detail));
+    for (const problem of result.problems) io.out(problemText(file, problem.where, problem.detail));
     problems += result.problems.length;
     contents.push(result.content);
   }
@@ -202,7 +156,7 @@ async function run(
   if (!merged.ok) {
     const { input, where, detail } = merged.problem;
     const file = typeof input === "number" ? positionals[input]! : "merge";
-    io.out(line(file, where, detail));
+    io.out(problemText(file, where, detail));
     return EXIT.invalid;
   }
   const { content, summary } = merged;
@@ -219,7 +173,7 @@ async function run(
       content.photos,
       content.conflicts,
     );
-    writeBytes(output, bytes);
+    writeOutput(output, bytes);
     const deleted = content.records.filter((record) => record.deleted).length;
     io.err(
       `${output}: ${content.records.length} records (${deleted} deleted), ${content.photos.size} photos, ${content.conflicts.length} lost values in conflicts.ndjson`,
@@ -241,7 +195,7 @@ async function run(
       kind: "observations",
       layerName: basename(output, extname(output)),
     });
-    writeBytes(output, file.bytes);
+    writeOutput(output, file.bytes);
     io.err(`${output}: ${features.length} observations written (deleted ones left out)`);
     // A file for people has no place for the conflict log: say what is not in it.
     if (content.conflicts.length > 0) {
@@ -257,24 +211,4 @@ async function run(
   }
   io.out(summaryLine(summary));
   return EXIT.ok;
-}
-
-/**
- * Run `lykta merge` with the positionals after the command and the options lykta.ts parsed.
- * Returns the exit status; prints `lykta: …` for a mistake in the call. Only a bug throws
- * (lykta.ts prints it as an internal error).
- */
-export async function mergeCommand(
-  positionals: readonly string[],
-  options: Readonly<Record<string, unknown>>,
-  io: CommandOutput,
-): Promise<number> {
-  try {
-    return await run(positionals, options, io);
-  } catch (error) {
-    if (!(error instanceof CallProblem)) throw error;
-    io.err(`lykta: ${error.message}`);
-    if (error.pointer) io.err("Try: lykta --help");
-    return EXIT.usage;
-  }
 }

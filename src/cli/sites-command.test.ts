@@ -9,18 +9,11 @@ import { sitesToGeoJson } from "../domain/export/sites";
 import { buildPackage } from "../domain/package";
 import { createSiteLink } from "../domain/site-link";
 import { groupSites } from "../domain/sites";
-import { main } from "./lykta";
+import { lykta } from "./cli.fixtures";
 
 const folder = mkdtempSync(join(tmpdir(), "lykta-sites-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 const path = (name: string) => join(folder, name);
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { status, out, err };
-}
 
 /** The viaduct by three walks (within 10 m), and a broken lamp 200 m away. */
 const observations = [
@@ -75,7 +68,7 @@ function readFeatures(file: string) {
 describe("lykta sites", () => {
   it("groups an observations GeoJSON export into sites", async () => {
     const input = writeExport("observations.geojson");
-    const { status, out, err } = await run("sites", input, "-o", path("sites.geojson"));
+    const { status, out, err } = await lykta("sites", input, "-o", path("sites.geojson"));
     expect({ status, out }).toEqual({ status: 0, out: [] });
     expect(err).toEqual([
       `${path("sites.geojson")}: 2 sites from 4 observations (1 reported more than once, 0 with a planner's join or split)`,
@@ -127,7 +120,12 @@ describe("lykta sites", () => {
       new Map(),
     );
     writeFileSync(path("walks.lykta"), bytes);
-    const { status, err } = await run("sites", path("walks.lykta"), "-o", path("planned.geojson"));
+    const { status, err } = await lykta(
+      "sites",
+      path("walks.lykta"),
+      "-o",
+      path("planned.geojson"),
+    );
     expect(status).toBe(0);
     expect(err[0]).toContain("3 sites from 4 observations");
     const features = readFeatures(path("planned.geojson"));
@@ -143,13 +141,13 @@ describe("lykta sites", () => {
 
   it("writes what sitesToGeoJson writes, and CSV when OUT ends in .csv", async () => {
     const input = writeExport("same.geojson");
-    expect((await run("sites", input, "-o", path("sites.geojson"))).status).toBe(0);
+    expect((await lykta("sites", input, "-o", path("sites.geojson"))).status).toBe(0);
     const expected = sitesToGeoJson(groupSites(observations, [], CHECKLIST), {
       checklist: CHECKLIST,
       groups: GROUPS,
     });
     expect(readFileSync(path("sites.geojson"), "utf8")).toBe(expected);
-    expect((await run("sites", input, "-o", path("sites.csv"))).status).toBe(0);
+    expect((await lykta("sites", input, "-o", path("sites.csv"))).status).toBe(0);
     const header = readFileSync(path("sites.csv"), "utf8").split("\r\n")[0]!;
     // The CSV writer puts the feature id first as `id`, as for every feature with an id.
     expect(header.startsWith("\uFEFFid,site_id,group_id,group_label_sv,category_ids,")).toBe(true);
@@ -163,7 +161,7 @@ describe("lykta sites", () => {
     });
     features[1]!.properties.observed_at = "yesterday";
     const input = writeExport("bad.geojson", features);
-    const { status, out, err } = await run("sites", input, "-o", path("bad-sites.geojson"));
+    const { status, out, err } = await lykta("sites", input, "-o", path("bad-sites.geojson"));
     expect(status).toBe(1);
     expect(out).toEqual([
       `${input}: features[1]: observed_at: "yesterday" is not an ISO 8601 date-time with an offset`,
@@ -172,14 +170,14 @@ describe("lykta sites", () => {
       "lykta: 1 records or features cannot be read; nothing written. Fix them, or pass --skip-invalid to group the 3 readable observations.",
     ]);
     expect(() => readFileSync(path("bad-sites.geojson"))).toThrow();
-    const skipped = await run("sites", input, "-o", path("bad-sites.geojson"), "--skip-invalid");
+    const skipped = await lykta("sites", input, "-o", path("bad-sites.geojson"), "--skip-invalid");
     expect(skipped.status).toBe(0);
     expect(readFeatures(path("bad-sites.geojson"))).toHaveLength(2);
   });
 
   it("refuses a file that is neither a package nor JSON (exit 1)", async () => {
     writeFileSync(path("notes.txt"), "Mörkt under bron.");
-    const { status, out } = await run("sites", path("notes.txt"), "-o", path("x.geojson"));
+    const { status, out } = await lykta("sites", path("notes.txt"), "-o", path("x.geojson"));
     expect(status).toBe(1);
     expect(out).toEqual([
       `${path("notes.txt")}: is neither a Lykta package (.lykta) nor JSON; give notes.txt as a .lykta package or an observations GeoJSON export`,
@@ -201,19 +199,19 @@ describe("lykta sites", () => {
       "lykta: sites takes no --from-crs (see lykta --help)",
     ],
   ])("exits 2 for a usage mistake: %j", async (argv, message) => {
-    const { status, err } = await run(...argv);
+    const { status, err } = await lykta(...argv);
     expect(status).toBe(2);
     expect(err).toEqual([message, "Try: lykta --help"]);
   });
 
   it("exits 2 for an unreadable input, without a stack trace", async () => {
-    const { status, err } = await run("sites", path("missing.lykta"), "-o", path("x.geojson"));
+    const { status, err } = await lykta("sites", path("missing.lykta"), "-o", path("x.geojson"));
     expect(status).toBe(2);
     expect(err).toEqual([`lykta: cannot read ${path("missing.lykta")}: no such file or folder`]);
   });
 
   it("is in the help", async () => {
-    const { out } = await run("--help");
+    const { out } = await lykta("--help");
     expect(out[0]).toContain("lykta sites OBSERVATIONS -o OUT");
   });
 });

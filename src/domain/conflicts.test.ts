@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { testContext } from "../../test/fixtures/context";
+import { BASE_OBSERVATION_FIELDS } from "../../test/fixtures/observation";
 import {
   parseConflictEntry,
   RESTORE_REASONS,
@@ -7,26 +8,10 @@ import {
   unionConflicts,
 } from "./conflicts";
 import { type ConflictEntry, mergeRecords } from "./merge";
-import {
-  createObservation,
-  EMPTY_OBSERVATION_FIELDS,
-  type ObservationFields,
-  type ObservationRecord,
-} from "./observation";
+import { createObservation, EMPTY_OBSERVATION_FIELDS, type ObservationRecord } from "./observation";
 import { editRecord, tombstoneRecord } from "./record";
 
-const fields: ObservationFields = {
-  geometry: { type: "Point", coordinates: [15.21, 59.27] },
-  categoryId: "maintenance.graffiti",
-  severity: 2,
-  feltUnsafe: ["everyone"],
-  note: "",
-  photoIds: [],
-  illuminanceLux: null,
-  observedAt: 1_800_000_000_000,
-  positionAccuracyM: 5,
-  placement: "gps",
-};
+const fields = BASE_OBSERVATION_FIELDS;
 
 /** Two tablets edit the note at once; returns both copies, the merge and its one conflict. */
 function concurrentNotes() {

@@ -34,6 +34,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { deepFreeze } from "../../test/fixtures/context";
+import { observationFields } from "../../test/fixtures/observation";
 import { addConflicts } from "./conflicts";
 import { valuesEqual } from "./equal";
 import { sha256Hex } from "./hash";
@@ -108,18 +109,6 @@ const HISTORIES = parseCount(process.env.FUZZ_COUNT);
 // ---------------------------------------------------------------------------------------
 // The world of one history
 
-const BASE_FIELDS: ObservationFields = deepFreeze({
-  geometry: { type: "Point", coordinates: [16.54, 59.62] },
-  categoryId: "lighting.broken",
-  severity: 3,
-  feltUnsafe: ["everyone"],
-  note: "",
-  photoIds: [],
-  illuminanceLux: null,
-  observedAt: 1_800_000_000_000,
-  positionAccuracyM: 7,
-  placement: "gps",
-});
 /** A few shared values, so that equal values typed on two tablets happen often. */
 const COMMON_NOTES = ["", "mörkt", "buskar", "trasig lampa"];
 const GROUP_CHOICES = [["everyone"], ["women"], ["women", "elderly"], ["children_young"]];
@@ -333,7 +322,7 @@ async function runHistory(seed: number): Promise<HistoryStats> {
     const live = liveObservations(replica);
     const roll = random();
     if (roll < 0.1 || live.length === 0) {
-      const fields = { ...BASE_FIELDS, note: newNote(), severity: 1 + Math.floor(random() * 5) };
+      const fields = observationFields({ note: newNote(), severity: 1 + Math.floor(random() * 5) });
       put(replica, undefined, createObservation("p", "w", fields, ctx, `obs-${++counter}`));
     } else if (roll < 0.42) {
       const record = pick(live);
@@ -357,7 +346,7 @@ async function runHistory(seed: number): Promise<HistoryStats> {
       );
       if (deleted.length > 0) {
         const record = pick(deleted) as ObservationRecord;
-        put(replica, record, restoreRecord(record, { ...BASE_FIELDS, note: newNote() }, ctx));
+        put(replica, record, restoreRecord(record, observationFields({ note: newNote() }), ctx));
       }
     } else if (roll < 0.63) {
       // Add a photo (taken, or picked again from the gallery: the same bytes, the same id).

@@ -6,7 +6,7 @@
  * than tablet-a's (1000, ...), so B wins every tie of versions.
  */
 import { describe, expect, it } from "vitest";
-import { deepFreeze } from "../../test/fixtures/context";
+import { BASE_OBSERVATION_FIELDS, countingDevice } from "../../test/fixtures/observation";
 import type { ConflictEntry } from "./merge";
 import {
   classifyChange,
@@ -32,32 +32,7 @@ import {
   tombstoneRecord,
 } from "./record";
 
-/** A device whose nonces count up from `firstNonce`: distinct, and their order is known. */
-function countingDevice(deviceId: string, firstNonce: number): EditContext {
-  let nonce = firstNonce;
-  let time = 1_800_000_000_000;
-  return {
-    deviceId,
-    now: () => {
-      time += 1000;
-      return time;
-    },
-    nonce: () => nonce++,
-  };
-}
-
-const base: ObservationFields = deepFreeze({
-  geometry: { type: "Point", coordinates: [17.1, 60.67] },
-  categoryId: "lighting.missing",
-  severity: 3,
-  feltUnsafe: ["everyone"],
-  note: "",
-  photoIds: [],
-  illuminanceLux: null,
-  observedAt: 1_800_000_000_000,
-  positionAccuracyM: 8,
-  placement: "gps",
-});
+const base = BASE_OBSERVATION_FIELDS;
 
 function devices() {
   return {

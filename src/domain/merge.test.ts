@@ -1,27 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { testContext } from "../../test/fixtures/context";
+import { BASE_OBSERVATION_FIELDS } from "../../test/fixtures/observation";
 import { mulberry32 } from "./ids";
 import { type ConflictEntry, mergeRecords } from "./merge";
-import {
-  createObservation,
-  EMPTY_OBSERVATION_FIELDS,
-  type ObservationFields,
-  type ObservationRecord,
-} from "./observation";
+import { createObservation, EMPTY_OBSERVATION_FIELDS, type ObservationRecord } from "./observation";
 import { type EditContext, editRecord, restoreRecord, tombstoneRecord } from "./record";
 
-const base: ObservationFields = {
-  geometry: { type: "Point", coordinates: [17.1, 60.67] },
-  categoryId: "lighting.missing",
-  severity: 3,
-  feltUnsafe: ["everyone"],
-  note: "",
-  photoIds: [],
-  illuminanceLux: null,
-  observedAt: 1_800_000_000_000,
-  positionAccuracyM: 8,
-  placement: "gps",
-};
+const base = BASE_OBSERVATION_FIELDS;
 
 describe("mergeRecords, case table", () => {
   const a = testContext("tablet-a", 11);

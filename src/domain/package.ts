@@ -134,49 +134,21 @@ export async function readPackage(bytes: Uint8Array): Promise<PackageReadResult>
   if (!recordBytes) return fail("malformed", RECORDS_PATH, "missing");
   const problems: PackageProblem[] = [];
   const records: SyncedRecord[] = [];
-  const lines = strFromU8(recordBytes).split("\n");
-  for (const [index, line] of lines.entries()) {
-    if (line.trim() === "") continue;
-    const where = `${RECORDS_PATH}: line ${index + 1}`;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (error) {
-      problems.push({
-        reason: "malformed",
-        where,
-        detail: `not JSON: ${(error as Error).message}`,
-      });
-      continue;
-    }
+  for (const { raw, where } of ndjson(recordBytes, RECORDS_PATH, problems)) {
     const migration = migrateRecord(raw);
     if (migration.ok) records.push(migration.record);
     else if (migration.reason === "newer_shape") {
-      return fail("newer_shape", where, `${migration.detail}. Update the app.`);
+      return fail("newer_shape", where(), `${migration.detail}. Update the app.`);
     } else {
-      problems.push({ reason: "malformed", where, detail: migration.detail });
+      problems.push({ reason: "malformed", where: where(), detail: migration.detail });
     }
   }
   const conflicts: ConflictEntry[] = [];
   const conflictBytes = files[CONFLICTS_PATH];
-  const conflictLines = conflictBytes ? strFromU8(conflictBytes).split("\n") : [];
-  for (const [index, line] of conflictLines.entries()) {
-    if (line.trim() === "") continue;
-    const where = `${CONFLICTS_PATH}: line ${index + 1}`;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (error) {
-      problems.push({
-        reason: "malformed",
-        where,
-        detail: `not JSON: ${(error as Error).message}`,
-      });
-      continue;
-    }
+  for (const { raw, where } of ndjson(conflictBytes, CONFLICTS_PATH, problems)) {
     const parsed = parseConflictEntry(raw);
     if (parsed.ok) conflicts.push(parsed.entry);
-    else problems.push({ reason: "malformed", where, detail: parsed.detail });
+    else problems.push({ reason: "malformed", where: where(), detail: parsed.detail });
   }
   const photos = new Map<string, Uint8Array>();
   for (const entry of Array.isArray(manifest.photos) ? manifest.photos : []) {
@@ -197,6 +169,36 @@ export async function readPackage(bytes: Uint8Array): Promise<PackageReadResult>
     photos.set(entry.id, photoBytes);
   }
   return { ok: true, content: { manifest, records, photos, conflicts }, problems };
+}
+
+/**
+ * The values of an NDJSON file, one per non-empty line; a line that is not JSON becomes a
+ * problem naming it. `where()` names a value's line (made only when a problem needs it).
+ */
+function* ndjson(
+  bytes: Uint8Array | undefined,
+  path: string,
+  problems: PackageProblem[],
+): Generator<{ raw: unknown; where: () => string }> {
+  if (!bytes) return;
+  const lines = strFromU8(bytes).split("\n");
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (line.trim() === "") continue;
+    const where = () => `${path}: line ${index + 1}`;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (error) {
+      problems.push({
+        reason: "malformed",
+        where: where(),
+        detail: `not JSON: ${(error as Error).message}`,
+      });
+      continue;
+    }
+    yield { raw, where };
+  }
 }
 
 function fail(reason: PackageProblemReason, where: string, detail: string): PackageReadResult {

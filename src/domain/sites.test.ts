@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededCity } from "../../test/fixtures/city";
 import { testContext } from "../../test/fixtures/context";
 import {
   at,
@@ -14,15 +15,19 @@ import { mulberry32 } from "./ids";
 import { EMPTY_FIELDS } from "./kinds";
 import { EMPTY_OBSERVATION_FIELDS, type ObservationRecord } from "./observation";
 import { tombstoneRecord } from "./record";
+import { mercatorScale, placeDistanceM, planarShape } from "./site-geometry";
 import {
   createSiteLink,
   EMPTY_SITE_LINK_FIELDS,
+  groupSiteIndex,
   groupSites,
   joinSites,
   nearbyReports,
   representativePoint,
   type Site,
+  type SiteIndex,
   type SiteLinkRecord,
+  siteIdOf,
   splitSite,
 } from "./sites";
 
@@ -475,6 +480,25 @@ describe("groupSites: seeded property test", () => {
     }
   });
 
+  it(`gives the same partition (groupSiteIndex) for 30 shuffles of the input (seed ${SEED})`, () => {
+    const { observations, links, random } = seededArea(SEED);
+    const expected = partitionOf(groupSiteIndex(observations, links, CHECKLIST));
+    expect(expected.siteCount).toBeGreaterThan(300);
+    for (let round = 0; round < 30; round++) {
+      const shuffled = [...observations];
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+      }
+      const index = groupSiteIndex(shuffled, [...links].reverse(), CHECKLIST);
+      expect(partitionOf(index), `round ${round}`).toEqual(expected);
+      // inputOrder lists the items in the order given.
+      expect(Array.from(index.inputOrder, (item) => index.ids[item])).toEqual(
+        shuffled.map((observation) => observation.id),
+      );
+    }
+  });
+
   it(`puts every report in exactly one site, and no unlinked site is wider than D (seed ${SEED})`, () => {
     const { observations } = seededArea(SEED);
     const sites = sitesOf(observations);
@@ -495,6 +519,94 @@ describe("groupSites: seeded property test", () => {
         }
       }
     }
+  });
+});
+
+/** An index's partition as plain data: ids, and each site's member ids. */
+function partitionOf(index: SiteIndex) {
+  const sites: string[][] = [];
+  for (let site = 0; site < index.siteCount; site++) {
+    const members = index.members.subarray(index.memberStart[site]!, index.memberStart[site + 1]!);
+    sites.push(Array.from(members, (item) => index.ids[item]!));
+  }
+  return { siteCount: index.siteCount, ids: [...index.ids], sites };
+}
+
+describe("groupSiteIndex: the partition in typed arrays", () => {
+  const city = seededCity({ count: 20_000, seed: 20_271_117, sideM: 3_000 });
+
+  it("agrees with groupSites on a seeded city of 20,000 reports", () => {
+    const index = groupSiteIndex(city, [], CHECKLIST);
+    const sites = groupSites(city, [], CHECKLIST);
+    expect(index.siteCount).toBe(sites.length);
+    expect(sites.length).toBeGreaterThan(10_000);
+    expect(sites.some((site) => site.reportCount >= 5)).toBe(true);
+    // Items are the observations in id order; every item is in exactly one site.
+    expect(index.ids).toEqual(city.map((observation) => observation.id).sort());
+    expect(index.observations.map((observation) => observation.id)).toEqual(index.ids);
+    const seen = new Uint8Array(index.ids.length);
+    sites.forEach((site, s) => {
+      const from = index.memberStart[s]!;
+      const to = index.memberStart[s + 1]!;
+      const memberIds = Array.from(index.members.subarray(from, to), (item) => {
+        expect(index.siteOf[item]).toBe(s);
+        seen[item]! += 1;
+        return index.ids[item]!;
+      });
+      expect(site.memberIds).toEqual(memberIds);
+      expect(site.id).toBe(siteIdOf(index, s));
+      expect(site.reportCount).toBe(to - from);
+      expect(site.groupId).toBe(CHECKLIST.groups[index.group[index.members[from]!]!]!.id);
+    });
+    expect(seen.every((count) => count === 1)).toBe(true);
+    // Numbered in id order, which is the order of groupSites.
+    const ids = sites.map((site) => site.id);
+    expect(ids).toEqual([...ids].sort());
+  });
+
+  it("finds the same sites as all pairs with the same metric (no pair missed by the grid)", () => {
+    // A dense square: every report has several candidates, many across cell borders.
+    const dense = seededCity({ count: 1_500, seed: 20_271_118, sideM: 500 });
+    const radius = new Map<string, number>();
+    const groupOf = new Map<string, number>();
+    CHECKLIST.groups.forEach((group, index) => {
+      for (const category of group.categories) {
+        groupOf.set(category.id, index);
+        radius.set(category.id, group.siteRadiusM);
+      }
+    });
+    const live = [...dense].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const shapes = live.map((observation) => planarShape(observation.fields.geometry!));
+    const lat = live.map((observation) => observation.fields.geometry!.coordinates[1] as number);
+    const pairs: [number, number, number][] = [];
+    const close = new Set<number>();
+    for (let i = 0; i < live.length; i++) {
+      for (let j = i + 1; j < live.length; j++) {
+        const category = live[i]!.fields.categoryId;
+        if (groupOf.get(category) !== groupOf.get(live[j]!.fields.categoryId)) continue;
+        const scale = (mercatorScale(lat[i]!) + mercatorScale(lat[j]!)) / 2;
+        const metres = placeDistanceM(shapes[i]!, shapes[j]!, scale);
+        if (metres > radius.get(category)!) continue;
+        pairs.push([metres, i, j]);
+        close.add(i * live.length + j);
+      }
+    }
+    expect(pairs.length).toBeGreaterThan(1_000);
+    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    const clusterOf = live.map((_, i) => [i]);
+    for (const [, i, j] of pairs) {
+      const [a, b] = [clusterOf[i]!, clusterOf[j]!];
+      if (a === b) continue;
+      const allClose = a.every((x) =>
+        b.every((y) => close.has(Math.min(x, y) * live.length + Math.max(x, y))),
+      );
+      if (!allClose) continue;
+      const joined = [...a, ...b].sort((x, y) => x - y);
+      for (const member of joined) clusterOf[member] = joined;
+    }
+    const expected = [...new Set(clusterOf)].map((members) => members.map((i) => live[i]!.id));
+    expected.sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+    expect(partitionOf(groupSiteIndex(dense, [], CHECKLIST)).sites).toEqual(expected);
   });
 });
 

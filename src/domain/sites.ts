@@ -29,11 +29,16 @@
  * observations of other groups or far away (no data-dependent projection; see
  * site-geometry.ts).
  *
- * Speed: one KDBush (points) and one Flatbush (lines, polygons) per checklist group find
- * the candidate pairs, so the work grows with n log n, not n². On the 2-core benchmark
- * machine 5,000 points group in about 13 ms (all pairs with haversine: 1.7 s) and 100,000 in
- * about 0.35 s, of which building the 70,000 Site objects is the largest part
- * (test/bench/sites.bench.ts, docs/benchmarks.md).
+ * Speed: groupSiteIndex computes the partition in typed arrays: the ids sorted once
+ * (sort-ids.ts), point pairs found through a grid per checklist group (points sorted by
+ * cell; each compared with its own cell and the neighbouring ones: no tree, nothing
+ * allocated per point), pairs with lines and polygons through Flatbush (and KDBush for the
+ * points), complete linkage on adjacency lists and a union-find that allocate nothing per
+ * join. groupSites (sitesOfIndex) then builds the Site objects. On the 2-core benchmark
+ * machine 100,000 points (70,335 sites) are partitioned in about 95 ms and grouped into Site
+ * objects in 230-350 ms: most of the difference is allocating and collecting the 48 MB of
+ * objects. 5,000 points take 7-10 ms (all pairs with haversine: 1.3-1.9 s); see
+ * test/bench/sites.bench.ts and docs/benchmarks.md.
  */
 import Flatbush from "flatbush";
 import type { Position } from "geojson";
@@ -160,10 +165,9 @@ interface Items {
   representativeLat: Float64Array;
   /** 1 for point observations. */
   isPoint: Uint8Array;
-  /** Planar shapes of lines and polygons (and of points, once needed against them). */
+  /** Planar shapes of lines and polygons (and of points, once needed against them); empty
+   *  when there are only points. */
   shapes: (PlanarShape | undefined)[];
-  /** Number of line and polygon observations. */
-  shapeCount: number;
 }
 
 function groupOfCategory(checklist: Checklist): Map<string, number> {
@@ -182,9 +186,11 @@ function groupOfCategory(checklist: Checklist): Map<string, number> {
 function prepareItems(observations: readonly ObservationRecord[], checklist: Checklist): Items {
   const groupIndex = groupOfCategory(checklist);
   const length = observations.length;
-  // Per qualifying observation, in input order.
-  const kept: ObservationRecord[] = [];
-  const keptIds: string[] = [];
+  // Per qualifying observation, in input order. The lists start at full length (growing
+  // them by push copies them over and over) and are cut to size below.
+  const kept: ObservationRecord[] = new Array(length);
+  const keptIds: string[] = new Array(length);
+  let keptCount = 0;
   const keptGroups = new Int32Array(length);
   const keptLon = new Float64Array(length);
   const keptLat = new Float64Array(length);
@@ -198,9 +204,9 @@ function prepareItems(observations: readonly ObservationRecord[], checklist: Che
     if (observation.deleted || geometry === null) continue;
     const group = groupIndex.get(fields.categoryId);
     if (group === undefined) continue;
-    const k = kept.length;
-    kept.push(observation);
-    keptIds.push(observation.id);
+    const k = keptCount++;
+    kept[k] = observation;
+    keptIds[k] = observation.id;
     keptGroups[k] = group;
     if (geometry.type === "Point") {
       keptLon[k] = geometry.coordinates[0]!;
@@ -214,9 +220,9 @@ function prepareItems(observations: readonly ObservationRecord[], checklist: Che
       keptShapes.push(planarShape(geometry));
     }
   }
-  mark("p.read");
+  kept.length = keptCount;
+  keptIds.length = keptCount;
   const { order, duplicate } = codeUnitOrder(keptIds);
-  mark("p.sort");
   if (duplicate !== undefined) {
     throw new Error(`groupSites: observation ${duplicate} is given twice`);
   }
@@ -233,8 +239,8 @@ function prepareItems(observations: readonly ObservationRecord[], checklist: Che
     representativeLon: new Float64Array(count),
     representativeLat: new Float64Array(count),
     isPoint: new Uint8Array(count),
-    shapes: new Array(count).fill(undefined),
-    shapeCount: keptShapes.length,
+    // Only needed when there are lines or polygons (points get a shape against them).
+    shapes: keptShapes.length > 0 ? new Array(count).fill(undefined) : [],
   };
   const { records, ids, itemAtInput, group, x, y, scale, isPoint, shapes } = items;
   for (let i = 0; i < count; i++) {
@@ -419,6 +425,8 @@ function itemsByGroup(items: Items, groupCount: number): ItemsByGroup {
 
 /** Cells per axis of a point grid at most (a wider spread gets wider cells). */
 const GRID_LIMIT = 32_768;
+/** A group whose reaches (1 / cos latitude) differ more than this uses the tree search. */
+const MAX_REACH_RATIO = 4;
 /** Radix sort digits: 11 bits, three passes cover 33 bits. */
 const DIGIT_BITS = 11;
 const DIGIT_COUNT = 1 << DIGIT_BITS;
@@ -496,7 +504,7 @@ function sortByKey(buffers: GridBuffers, m: number): void {
  * no tree, and nothing allocated. Which pairs count is exactly as with a radius search from
  * the pair's first item: squared Mercator distance within its reach squared, then the
  * distance in metres within D. Returns false (nothing done) when the coordinates or reaches
- * are not finite (a point at a pole), which the tree search then handles.
+ * are not finite, or differ too much (see MAX_REACH_RATIO): the tree search handles those.
  */
 function gridPointPairs(
   items: Items,
@@ -512,6 +520,7 @@ function gridPointPairs(
   let minY = Infinity;
   let maxX = -Infinity;
   let maxY = -Infinity;
+  let minReach = Infinity;
   let maxReach = 0;
   for (let p = 0; p < m; p++) {
     const item = points[p]!;
@@ -521,10 +530,14 @@ function gridPointPairs(
     if (px > maxX) maxX = px;
     if (py < minY) minY = py;
     if (py > maxY) maxY = py;
+    if (reach[item]! < minReach) minReach = reach[item]!;
     if (reach[item]! > maxReach) maxReach = reach[item]!;
   }
   const span = Math.max(maxX - minX, maxY - minY);
   if (!Number.isFinite(span) || !Number.isFinite(maxReach)) return false;
+  // Cells fit the largest reach: with reaches far apart (reports from the equator to the
+  // Arctic in one group) most points would compare with far too many others.
+  if (maxReach > MAX_REACH_RATIO * minReach) return false;
   // A little wider than the reach, so rounding in the cell numbers cannot skip a cell.
   let cell = maxReach * (1 + 1e-6);
   if (!(cell * GRID_LIMIT >= span)) cell = span / GRID_LIMIT;
@@ -548,6 +561,7 @@ function gridPointPairs(
     sortedX[r] = x[item]!;
     sortedY[r] = y[item]!;
   }
+  const maxReach2 = maxReach * maxReach;
   let rowEnd = 0;
   let aboveStart = 0;
   let aboveEnd = 0;
@@ -561,36 +575,41 @@ function gridPointPairs(
     const itemX = sortedX[k]!;
     const itemY = sortedY[k]!;
     for (let q = k + 1; q < rowEnd; q++) {
-      tryPointPair(edges, scale, reach, radiusM, item, itemX, itemY, slot[q]!, sortedX[q]!, sortedY[q]!);
+      const dx = sortedX[q]! - itemX;
+      const dy = sortedY[q]! - itemY;
+      const distance2 = dx * dx + dy * dy;
+      // Most candidates are beyond every reach: skip them before reading their item's.
+      if (distance2 <= maxReach2)
+        tryPointPair(edges, scale, reach, radiusM, item, slot[q]!, distance2);
     }
     for (let q = aboveStart; q < aboveEnd; q++) {
-      tryPointPair(edges, scale, reach, radiusM, item, itemX, itemY, slot[q]!, sortedX[q]!, sortedY[q]!);
+      const dx = sortedX[q]! - itemX;
+      const dy = sortedY[q]! - itemY;
+      const distance2 = dx * dx + dy * dy;
+      if (distance2 <= maxReach2)
+        tryPointPair(edges, scale, reach, radiusM, item, slot[q]!, distance2);
     }
   }
   return true;
 }
 
-/** Two points: a pair if within the first item's reach and within D (see gridPointPairs). */
+/**
+ * Two points at squared Mercator distance `distance2`: a pair if within the reach of the
+ * first (lower) item and within D in metres (see gridPointPairs).
+ */
 function tryPointPair(
   edges: Edges,
   scale: Float64Array,
   reach: Float64Array,
   radiusM: number,
   i: number,
-  xi: number,
-  yi: number,
   j: number,
-  xj: number,
-  yj: number,
+  distance2: number,
 ): void {
-  const dx = xj - xi;
-  const dy = yj - yi;
-  const distance2 = dx * dx + dy * dy;
   const first = i < j ? i : j;
   const r = reach[first]!;
   if (!(distance2 <= r * r)) return;
   const second = i < j ? j : i;
-  // Math.sqrt of squares: Math.hypot guards against overflow and is several times slower.
   const distanceM = Math.sqrt(distance2) * ((scale[first]! + scale[second]!) / 2);
   if (distanceM <= radiusM) pushEdge(edges, first, second, distanceM);
 }
@@ -617,18 +636,11 @@ function treePointPairs(
     for (let k = 0; k < hits; k++) {
       const other = points[found[k]!]!;
       if (other <= item) continue;
-      tryPointPair(
-        edges,
-        items.scale,
-        reach,
-        radiusM,
-        item,
-        items.x[item]!,
-        items.y[item]!,
-        other,
-        items.x[other]!,
-        items.y[other]!,
-      );
+      // Math.sqrt of squares (in tryPointPair): Math.hypot guards against overflow and is
+      // several times slower.
+      const dx = items.x[other]! - items.x[item]!;
+      const dy = items.y[other]! - items.y[item]!;
+      tryPointPair(edges, items.scale, reach, radiusM, item, other, dx * dx + dy * dy);
     }
   }
 }
@@ -800,7 +812,6 @@ function keptApart(links: PreparedLinks, a: number, b: number): boolean {
   return false;
 }
 
-
 // ---------------------------------------------------------------------------------------
 // Complete linkage
 
@@ -938,7 +949,7 @@ function edgeBefore(edges: Edges, e: number, f: number): boolean {
 }
 
 /** Runs this short are sorted in place by insertion (most components are a pair or two). */
-const INSERTION_RUN = 16;
+const INSERTION_RUN = 32;
 
 /**
  * Distance pairs grouped by connected component and sorted within each (distance, then ids):
@@ -1003,9 +1014,7 @@ function cluster(items: Items, edges: Edges, links: PreparedLinks): Clusters {
   for (const [a, b] of links.samePairs) tryJoin(clusters, a, b, links, null);
   if (edges.count === 0) return clusters;
   const graph = adjacency(items.count, edges, links.samePairs);
-  mark("c.adj");
   const order = pairsInCanonicalOrder(items.count, edges, links.samePairs);
-  mark("c.order");
   for (let k = 0; k < order.length; k++) {
     const e = order[k]!;
     tryJoin(clusters, edges.first[e]!, edges.second[e]!, links, graph);
@@ -1015,16 +1024,6 @@ function cluster(items: Items, edges: Edges, links: PreparedLinks): Clusters {
 
 // ---------------------------------------------------------------------------------------
 // The partition
-
-// TEMP-PHASES
-const phaseClock = globalThis as { lyktaSitePhases?: Record<string, number> };
-function mark(name: string): void {
-  const phases = phaseClock.lyktaSitePhases;
-  if (phases === undefined) return;
-  const now = performance.now();
-  if (name !== "start") phases[name] = (phases[name] ?? 0) + now - phases.last!;
-  phases.last = now;
-}
 
 /**
  * Group observations into sites (see the rules at the top of this file), as typed arrays:
@@ -1036,16 +1035,10 @@ export function groupSiteIndex(
   links: readonly SiteLinkRecord[],
   checklist: Checklist,
 ): SiteIndex {
-  mark("start");
   const items = prepareItems(observations, checklist);
-  mark("prepare");
   const edges = samePlacePairs(items, checklist);
-  mark("pairs");
   const prepared = prepareLinks(items, links);
-  mark("links");
-  (phaseClock as {lyktaEdges?: number}).lyktaEdges = edges.count;
   const clusters = cluster(items, edges, prepared);
-  mark("cluster");
   const count = items.count;
   // Items are in id order, so each cluster is met first at its smallest member: numbering
   // the sites in that pass numbers them in id order.
@@ -1067,7 +1060,6 @@ export function groupSiteIndex(
   const fill = memberStart.slice(0, siteCount);
   const members = new Int32Array(count);
   for (let item = 0; item < count; item++) members[fill[siteOf[item]!]!++] = item;
-  mark("number");
   return {
     observations: items.records,
     ids: items.ids,
@@ -1087,39 +1079,28 @@ export function groupSiteIndex(
 // ---------------------------------------------------------------------------------------
 // Sites
 
-/** Add `value` unless present; the lists are a site's few members. */
-function addDistinct(values: string[], value: string): void {
-  if (!values.includes(value)) values.push(value);
-}
-
-function extendBounds(
-  bbox: [number, number, number, number],
-  positions: readonly Position[],
-): void {
-  for (const position of positions) {
-    const lon = position[0]!;
-    const lat = position[1]!;
-    if (lon < bbox[0]) bbox[0] = lon;
-    if (lat < bbox[1]) bbox[1] = lat;
-    if (lon > bbox[2]) bbox[2] = lon;
-    if (lat > bbox[3]) bbox[3] = lat;
+/** Widen the box at bounds[at … at + 3] (west, south, east, north) by some positions. */
+function extendBounds(bounds: Float64Array, at: number, positions: readonly Position[]): void {
+  for (let k = 0; k < positions.length; k++) {
+    extendBoundsByPoint(bounds, at, positions[k]![0]!, positions[k]![1]!);
   }
 }
 
-function extendBoundsByPoint(bbox: [number, number, number, number], lon: number, lat: number) {
-  if (lon < bbox[0]) bbox[0] = lon;
-  if (lat < bbox[1]) bbox[1] = lat;
-  if (lon > bbox[2]) bbox[2] = lon;
-  if (lat > bbox[3]) bbox[3] = lat;
+function extendBoundsByPoint(bounds: Float64Array, at: number, lon: number, lat: number): void {
+  if (lon < bounds[at]!) bounds[at] = lon;
+  if (lat < bounds[at + 1]!) bounds[at + 1] = lat;
+  if (lon > bounds[at + 2]!) bounds[at + 2] = lon;
+  if (lat > bounds[at + 3]!) bounds[at + 3] = lat;
 }
 
-function geometryBounds(
-  geometry: ObservationGeometry,
-  bbox: [number, number, number, number],
-): void {
-  if (geometry.type === "Point") extendBounds(bbox, [geometry.coordinates]);
-  else if (geometry.type === "LineString") extendBounds(bbox, geometry.coordinates);
-  else for (const ring of geometry.coordinates) extendBounds(bbox, ring);
+function geometryBounds(geometry: ObservationGeometry, bounds: Float64Array, at: number): void {
+  if (geometry.type === "Point") {
+    extendBoundsByPoint(bounds, at, geometry.coordinates[0]!, geometry.coordinates[1]!);
+  } else if (geometry.type === "LineString") {
+    extendBounds(bounds, at, geometry.coordinates);
+  } else {
+    for (const ring of geometry.coordinates) extendBounds(bounds, at, ring);
+  }
 }
 
 function countFeltUnsafe(counts: Record<string, number>, groups: readonly string[]): void {
@@ -1130,20 +1111,74 @@ function countFeltUnsafe(counts: Record<string, number>, groups: readonly string
   }
 }
 
+/**
+ * feltUnsafe of one report, by its list of groups: most reports name one of a few lists
+ * ("women", "women, elderly", …), so each distinct list is counted once into a template and
+ * every site of one report gets a copy (one allocation, the template's shape; adding the
+ * keys one by one to an empty object costs several times more).
+ */
+class FeltUnsafeTemplates {
+  /** Group id → a small number. */
+  private readonly numbers = new Map<string, number>();
+  /** Packed list of group numbers → template. */
+  private readonly templates = new Map<number, Record<string, number>>();
+
+  counts(groups: readonly string[]): Record<string, number> {
+    const template = this.template(groups);
+    if (template !== undefined) return { ...template };
+    const counts: Record<string, number> = {};
+    countFeltUnsafe(counts, groups);
+    return counts;
+  }
+
+  /** The template of a list of up to 4 groups; undefined for longer lists. */
+  private template(groups: readonly string[]): Record<string, number> | undefined {
+    if (groups.length > TEMPLATE_GROUPS) return undefined;
+    let key = groups.length;
+    for (let k = 0; k < groups.length; k++) {
+      let number = this.numbers.get(groups[k]!);
+      if (number === undefined) {
+        number = this.numbers.size;
+        if (number >= TEMPLATE_NUMBERS) return undefined;
+        this.numbers.set(groups[k]!, number);
+      }
+      key = key * TEMPLATE_NUMBERS + number;
+    }
+    let template = this.templates.get(key);
+    if (template === undefined) {
+      template = {};
+      countFeltUnsafe(template, groups);
+      this.templates.set(key, template);
+    }
+    return template;
+  }
+}
+
+/** Templates cover lists of up to 4 groups of the first 4,096 distinct group ids: the key,
+ *  4 numbers of 12 bits and the length, stays an exact integer. */
+const TEMPLATE_GROUPS = 4;
+const TEMPLATE_NUMBERS = 4096;
+
 /** A site of one report: most sites, so built without the general loop's bookkeeping. */
-function loneSite(index: SiteIndex, item: number, groupIds: readonly string[]): Site {
+function loneSite(
+  index: SiteIndex,
+  item: number,
+  groupIds: readonly string[],
+  felt: FeltUnsafeTemplates,
+): Site {
   const record = index.observations[item]!;
   const fields = record.fields;
-  const feltUnsafe: Record<string, number> = {};
-  countFeltUnsafe(feltUnsafe, fields.feltUnsafe);
   const lon = index.lon[item]!;
   const lat = index.lat[item]!;
   // A point's box is the point: no need to read its geometry again.
   const bbox: [number, number, number, number] = [lon, lat, lon, lat];
   if (index.isPoint[item] !== 1) {
-    bbox[0] = bbox[1] = Infinity;
-    bbox[2] = bbox[3] = -Infinity;
-    geometryBounds(fields.geometry!, bbox);
+    const bounds = Float64Array.of(Infinity, Infinity, -Infinity, -Infinity);
+    geometryBounds(fields.geometry!, bounds, 0);
+    bbox[0] = bounds[0]!;
+    bbox[1] = bounds[1]!;
+    bbox[2] = bounds[2]!;
+    bbox[3] = bounds[3]!;
   }
   const walkIds = record.walkId === undefined ? [] : [record.walkId];
   return {
@@ -1154,7 +1189,7 @@ function loneSite(index: SiteIndex, item: number, groupIds: readonly string[]): 
     reportCount: 1,
     walkIds,
     walkCount: walkIds.length,
-    feltUnsafe,
+    feltUnsafe: felt.counts(fields.feltUnsafe),
     maxSeverity: fields.severity,
     firstObservedAt: fields.observedAt,
     lastObservedAt: fields.observedAt,
@@ -1164,78 +1199,146 @@ function loneSite(index: SiteIndex, item: number, groupIds: readonly string[]): 
   };
 }
 
+/**
+ * What the sites of several reports need from their records, read in input order (the
+ * order the records usually lie in memory; reading them member by member, in id order,
+ * costs a cache miss per field): per item its category, walk and feltUnsafe list, and per
+ * site what does not depend on the order of its members (severity, times, box, planned).
+ */
+interface MemberFacts {
+  category: string[];
+  walk: (string | undefined)[];
+  felt: (readonly string[])[];
+  /** Per site. */
+  maxSeverity: Float64Array;
+  firstObservedAt: Float64Array;
+  lastObservedAt: Float64Array;
+  /** Per site: west, south, east, north. */
+  bounds: Float64Array;
+}
+
+function newMemberFacts(itemCount: number, siteCount: number): MemberFacts {
+  const facts: MemberFacts = {
+    category: new Array(itemCount),
+    walk: new Array(itemCount),
+    felt: new Array(itemCount),
+    maxSeverity: new Float64Array(siteCount),
+    firstObservedAt: new Float64Array(siteCount).fill(Infinity),
+    lastObservedAt: new Float64Array(siteCount).fill(-Infinity),
+    bounds: new Float64Array(4 * siteCount),
+  };
+  for (let site = 0; site < siteCount; site++) {
+    facts.bounds[4 * site] = facts.bounds[4 * site + 1] = Infinity;
+    facts.bounds[4 * site + 2] = facts.bounds[4 * site + 3] = -Infinity;
+  }
+  return facts;
+}
+
+function noteMember(index: SiteIndex, item: number, site: number, facts: MemberFacts): void {
+  const record = index.observations[item]!;
+  const fields = record.fields;
+  facts.category[item] = fields.categoryId;
+  facts.walk[item] = record.walkId;
+  facts.felt[item] = fields.feltUnsafe;
+  facts.maxSeverity[site] = Math.max(facts.maxSeverity[site]!, fields.severity);
+  facts.firstObservedAt[site] = Math.min(facts.firstObservedAt[site]!, fields.observedAt);
+  facts.lastObservedAt[site] = Math.max(facts.lastObservedAt[site]!, fields.observedAt);
+  if (index.isPoint[item] === 1) {
+    extendBoundsByPoint(facts.bounds, 4 * site, index.lon[item]!, index.lat[item]!);
+  } else {
+    geometryBounds(fields.geometry!, facts.bounds, 4 * site);
+  }
+}
+
+/** Add `value` to the sorted values[0, count) unless present (code units, as Array#sort);
+ *  returns the new count. */
+function insertSorted(values: string[], count: number, value: string): number {
+  let k = count;
+  while (k > 0 && values[k - 1]! >= value) {
+    if (values[k - 1] === value) return count;
+    k--;
+  }
+  for (let move = count; move > k; move--) values[move] = values[move - 1]!;
+  values[k] = value;
+  return count + 1;
+}
+
+/** A site of several reports, from its members in id order and the facts read before. */
 function buildSite(
   index: SiteIndex,
-  from: number,
-  to: number,
+  site: number,
   groupIds: readonly string[],
+  facts: MemberFacts,
+  scratch: string[][],
 ): Site {
-  const memberIds: string[] = [];
-  const categoryIds: string[] = [];
-  const walkIds: string[] = [];
+  const from = index.memberStart[site]!;
+  const to = index.memberStart[site + 1]!;
+  const reportCount = to - from;
+  const memberIds: string[] = new Array(reportCount);
+  const [categories, walks] = scratch as [string[], string[]];
+  let categoryCount = 0;
+  let walkCount = 0;
   const feltUnsafe: Record<string, number> = {};
-  const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  let maxSeverity = 0;
-  let firstObservedAt = Infinity;
-  let lastObservedAt = -Infinity;
   let lon = 0;
   let lat = 0;
   let isPlanned = false;
   for (let k = from; k < to; k++) {
     const item = index.members[k]!;
-    const record = index.observations[item]!;
-    const fields = record.fields;
-    memberIds.push(record.id);
-    addDistinct(categoryIds, fields.categoryId);
-    if (record.walkId !== undefined) addDistinct(walkIds, record.walkId);
-    countFeltUnsafe(feltUnsafe, fields.feltUnsafe);
-    maxSeverity = Math.max(maxSeverity, fields.severity);
-    firstObservedAt = Math.min(firstObservedAt, fields.observedAt);
-    lastObservedAt = Math.max(lastObservedAt, fields.observedAt);
+    memberIds[k - from] = index.ids[item]!;
+    categoryCount = insertSorted(categories, categoryCount, facts.category[item]!);
+    const walk = facts.walk[item];
+    if (walk !== undefined) walkCount = insertSorted(walks, walkCount, walk);
+    countFeltUnsafe(feltUnsafe, facts.felt[item]!);
     // Summed in id order, so the mean is the same to the last bit on every device.
     lon += index.lon[item]!;
     lat += index.lat[item]!;
-    if (index.isPoint[item] !== 1) geometryBounds(fields.geometry!, bbox);
-    else extendBoundsByPoint(bbox, index.lon[item]!, index.lat[item]!);
     isPlanned ||= index.planned[item] === 1;
   }
-  const reportCount = to - from;
+  const bounds = facts.bounds;
   return {
     id: `site-${memberIds[0]}`,
     groupId: groupIds[index.group[index.members[from]!]!]!,
     memberIds,
-    categoryIds: categoryIds.sort(),
+    categoryIds: categories.slice(0, categoryCount),
     reportCount,
-    walkIds: walkIds.sort(),
-    walkCount: walkIds.length,
+    walkIds: walks.slice(0, walkCount),
+    walkCount,
     feltUnsafe,
-    maxSeverity,
-    firstObservedAt,
-    lastObservedAt,
+    maxSeverity: facts.maxSeverity[site]!,
+    firstObservedAt: facts.firstObservedAt[site]!,
+    lastObservedAt: facts.lastObservedAt[site]!,
     position: [lon / reportCount, lat / reportCount],
-    bbox,
+    bbox: [bounds[4 * site]!, bounds[4 * site + 1]!, bounds[4 * site + 2]!, bounds[4 * site + 3]!],
     planned: isPlanned,
   };
 }
 
 /**
- * The Site objects of a partition (groupSiteIndex), sorted by id. They are built in input
- * order, which reads the records in the order they usually lie in memory (see prepareItems).
+ * The Site objects of a partition (groupSiteIndex), sorted by id. One pass over the
+ * records in input order, which reads them in the order they usually lie in memory (see
+ * prepareItems), builds the sites of one report and notes what the others need; a second
+ * pass builds those.
  */
 export function sitesOfIndex(index: SiteIndex, checklist: Checklist): Site[] {
   const groupIds = checklist.groups.map((group) => group.id);
-  const { inputOrder, siteOf, memberStart } = index;
-  const sites: Site[] = new Array(index.siteCount);
-  const built = new Uint8Array(index.siteCount);
+  const { inputOrder, siteOf, memberStart, siteCount } = index;
+  const felt = new FeltUnsafeTemplates();
+  const facts = newMemberFacts(inputOrder.length, siteCount);
+  const sites: Site[] = new Array(siteCount);
   for (let k = 0; k < inputOrder.length; k++) {
     const item = inputOrder[k]!;
     const site = siteOf[item]!;
-    if (built[site] === 1) continue;
-    built[site] = 1;
-    const from = memberStart[site]!;
-    const to = memberStart[site + 1]!;
-    sites[site] =
-      to - from === 1 ? loneSite(index, item, groupIds) : buildSite(index, from, to, groupIds);
+    if (memberStart[site + 1]! - memberStart[site]! === 1) {
+      sites[site] = loneSite(index, item, groupIds, felt);
+    } else {
+      noteMember(index, item, site, facts);
+    }
+  }
+  const scratch: string[][] = [[], []];
+  for (let site = 0; site < siteCount; site++) {
+    if (memberStart[site + 1]! - memberStart[site]! > 1) {
+      sites[site] = buildSite(index, site, groupIds, facts, scratch);
+    }
   }
   return sites;
 }
@@ -1250,12 +1353,8 @@ export function groupSites(
   links: readonly SiteLinkRecord[],
   checklist: Checklist,
 ): Site[] {
-  const index = groupSiteIndex(observations, links, checklist);
-  const sites = sitesOfIndex(index, checklist);
-  mark("objects");
-  return sites;
+  return sitesOfIndex(groupSiteIndex(observations, links, checklist), checklist);
 }
-
 
 // ---------------------------------------------------------------------------------------
 // Nearby reports, while recording

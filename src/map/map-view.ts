@@ -137,6 +137,21 @@ const SOURCE_AREA = "lykta-area";
 const SOURCE_BASEMAP = "lykta-basemap";
 const SOURCE_OVERVIEW = "lykta-overview";
 const SOURCE_SELECTED = "lykta-selected";
+/** The lighting analysis: path pieces with their state (src/domain/lighting). */
+const SOURCE_ANALYSIS = "lykta-analysis";
+
+/**
+ * Colours of the lighting analysis, also used by the legend (src/ui/LightingMap.tsx). Chosen
+ * to be told apart by people with red-green colour blindness, and from the basemap; the
+ * dark and unknown states are also drawn dashed, so colour is not the only cue.
+ */
+export const ANALYSIS_COLOURS = {
+  lit_by_lamp: "#f2b705",
+  tagged_lit: "#8fb8de",
+  dark: "#7a1fa2",
+  unknown: "#8a8a8a",
+  non_compliant: "#e8590c",
+} as const;
 const OBSERVATION_LAYERS = [
   "lykta-obs-fill",
   "lykta-obs-line",
@@ -209,6 +224,7 @@ function basemapSource(setting: BasemapSetting): SourceSpecification | null {
 function overlaySources(): Record<string, SourceSpecification> {
   return {
     [SOURCE_AREA]: { type: "geojson", data: EMPTY_COLLECTION },
+    [SOURCE_ANALYSIS]: { type: "geojson", data: EMPTY_COLLECTION },
     [SOURCE_TRACKS]: { type: "geojson", data: EMPTY_COLLECTION },
     [SOURCE_OBSERVATIONS]: { type: "geojson", data: EMPTY_COLLECTION, promoteId: "id" },
     // Grouped on a screen grid for the current zoom (src/domain/overview.ts).
@@ -234,6 +250,43 @@ function overlayLayers(night: boolean): LayerSpecification[] {
         "line-color": night ? "#9fb3c8" : "#3d4f63",
         "line-width": 2,
         "line-dasharray": [3, 2],
+      },
+    },
+    {
+      id: "lykta-analysis-line",
+      type: "line",
+      source: SOURCE_ANALYSIS,
+      paint: {
+        "line-color": [
+          "case",
+          ["==", ["get", "compliant"], false],
+          ANALYSIS_COLOURS.non_compliant,
+          [
+            "match",
+            ["get", "state"],
+            "lit_by_lamp",
+            ANALYSIS_COLOURS.lit_by_lamp,
+            "tagged_lit",
+            ANALYSIS_COLOURS.tagged_lit,
+            "dark",
+            ANALYSIS_COLOURS.dark,
+            ANALYSIS_COLOURS.unknown,
+          ],
+        ],
+        "line-width": ["interpolate", ["linear"], ["zoom"], 12, 2, 16, 5, 19, 8],
+      },
+      layout: { "line-cap": "butt", "line-join": "round" },
+    },
+    {
+      // Unlit pieces dashed over their colour: the state reads without colour too.
+      id: "lykta-analysis-unlit",
+      type: "line",
+      source: SOURCE_ANALYSIS,
+      filter: ["in", ["get", "state"], ["literal", ["dark", "unknown"]]],
+      paint: {
+        "line-color": night ? "#0b0e13" : "#ffffff",
+        "line-width": ["interpolate", ["linear"], ["zoom"], 12, 1, 16, 2, 19, 3],
+        "line-dasharray": [1, 2],
       },
     },
     {
@@ -768,6 +821,26 @@ export class MapView {
   }
 
   /** Recorded routes and the line being walked (property kind: "route" or "walking"). */
+  /** Outline one geometry as the selection (a dark gap), on a map without observations. */
+  setHighlight(geometry: Geometry | null) {
+    this.schedule(SOURCE_SELECTED, {
+      type: "FeatureCollection",
+      features: geometry ? [{ type: "Feature", geometry, properties: {} }] : [],
+    });
+  }
+
+  /**
+   * The lighting analysis's path pieces (properties state, compliant): the URL of a GeoJSON
+   * file, which MapLibre's worker fetches and parses (a city's pieces never touch the page's
+   * main thread), or null for none.
+   */
+  setAnalysis(url: string | null) {
+    void this.whenReady().then(() => {
+      const source = this.map.getSource(SOURCE_ANALYSIS) as GeoJSONSource | undefined;
+      void source?.setData(url ?? EMPTY_COLLECTION);
+    });
+  }
+
   setTracks(lines: Feature<LineString>[]) {
     this.schedule(SOURCE_TRACKS, { type: "FeatureCollection", features: lines });
   }

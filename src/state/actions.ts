@@ -484,6 +484,17 @@ function download(bytes: Uint8Array, name: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** The stored bytes of the live photo records among `records`, for a package. */
+async function photoBytesOf(records: readonly SyncedRecord[]): Promise<Map<string, Uint8Array>> {
+  const photos = new Map<string, Uint8Array>();
+  for (const record of records) {
+    if (record.kind !== "photo" || record.deleted) continue;
+    const blob = await db().getPhotoBlob(record.id);
+    if (blob) photos.set(record.id, new Uint8Array(await blob.arrayBuffer()));
+  }
+  return photos;
+}
+
 /** Save the open walk, tombstones and photos included, as a .lykta file. */
 export async function saveBackup(walkId: string): Promise<string | null> {
   const walk = walkRecords.value.get(walkId) as WalkRecord | undefined;
@@ -494,12 +505,7 @@ export async function saveBackup(walkId: string): Promise<string | null> {
   const content = await store.listWalkContent(walkId);
   const project = await store.getRecord(walk.projectId);
   const records = project ? [project, ...content] : content;
-  const photos = new Map<string, Uint8Array>();
-  for (const record of content) {
-    if (record.kind !== "photo" || record.deleted) continue;
-    const blob = await store.getPhotoBlob(record.id);
-    if (blob) photos.set(record.id, new Uint8Array(await blob.arrayBuffer()));
-  }
+  const photos = await photoBytesOf(content);
   // The zip code (fflate) loads only when a backup is made or read.
   const { buildPackage, packageFileName } = await import("../domain/package");
   const bytes = buildPackage(
@@ -540,12 +546,7 @@ export async function saveProjectPackage(projectId: string): Promise<string | nu
     ] as const;
     const lists = await Promise.all(kinds.map((kind) => store.listProjectKind(projectId, kind)));
     const records: SyncedRecord[] = [project, ...lists.flat()];
-    const photos = new Map<string, Uint8Array>();
-    for (const record of records) {
-      if (record.kind !== "photo" || record.deleted) continue;
-      const blob = await store.getPhotoBlob(record.id);
-      if (blob) photos.set(record.id, new Uint8Array(await blob.arrayBuffer()));
-    }
+    const photos = await photoBytesOf(records);
     const { buildPackage, packageFileName } = await import("../domain/package");
     const bytes = buildPackage(
       {

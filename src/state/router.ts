@@ -5,6 +5,7 @@ export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "project" && parts[1]) {
     if (parts[2] === "sites") return { screen: "sites", projectId: parts[1] };
+    if (parts[2] === "lighting") return { screen: "lighting", projectId: parts[1] };
     return { screen: "project", projectId: parts[1] };
   }
   if (parts[0] === "walk" && parts[1]) {
@@ -24,6 +25,8 @@ export function hrefFor(target: Route): string {
       return `#/project/${encodeURIComponent(target.projectId)}`;
     case "sites":
       return `#/project/${encodeURIComponent(target.projectId)}/sites`;
+    case "lighting":
+      return `#/project/${encodeURIComponent(target.projectId)}/lighting`;
     case "walk":
       return `#/walk/${encodeURIComponent(target.walkId)}${target.view === "map" ? "" : `/${target.view}`}`;
     case "settings":

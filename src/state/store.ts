@@ -41,6 +41,7 @@ export type Route =
   | { screen: "home" }
   | { screen: "project"; projectId: string }
   | { screen: "sites"; projectId: string }
+  | { screen: "lighting"; projectId: string }
   | { screen: "walk"; walkId: string; view: "map" | "list" | "about" }
   | { screen: "settings" }
   | { screen: "accessibility" };
@@ -67,7 +68,7 @@ export const currentWalk = computed(() => {
 export const currentProject = computed(() => {
   const current = route.value;
   const projectId =
-    current.screen === "project" || current.screen === "sites"
+    current.screen === "project" || current.screen === "sites" || current.screen === "lighting"
       ? current.projectId
       : current.screen === "walk"
         ? currentWalk.value?.projectId

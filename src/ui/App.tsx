@@ -4,6 +4,7 @@ import { isNight } from "../state/night";
 import { boot, route, settings, updateReady } from "../state/store";
 import { AccessibilityScreen } from "./AccessibilityScreen";
 import { HomeScreen } from "./HomeScreen";
+import { LightingScreen } from "./LightingScreen";
 import { Notices } from "./Notices";
 import { ProjectScreen } from "./ProjectScreen";
 import { SettingsScreen } from "./SettingsScreen";
@@ -39,6 +40,8 @@ function Screen() {
       return <WalkScreen walkId={current.walkId} view={current.view} />;
     case "sites":
       return <SitesScreen projectId={current.projectId} />;
+    case "lighting":
+      return <LightingScreen projectId={current.projectId} />;
     case "settings":
       return <SettingsScreen />;
     case "accessibility":

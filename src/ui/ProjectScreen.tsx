@@ -42,6 +42,7 @@ export function ProjectScreen(props: { projectId: string }) {
         </section>
         <NewWalkForm projectId={project.id} />
         <SitesCard projectId={project.id} />
+        <LightingCard projectId={project.id} />
         <ShareCard projectId={project.id} />
         <ConflictsCard />
         <LayersCard projectId={project.id} />
@@ -283,6 +284,19 @@ function ShareCard(props: { projectId: string }) {
       <p role="status" data-testid="merge-summary">
         {lastMerge.value?.projectIds.includes(props.projectId) ? lastMerge.value.text : ""}
       </p>
+    </section>
+  );
+}
+
+/** The way into the lighting analysis of the project's paths and lamps. */
+function LightingCard(props: { projectId: string }) {
+  return (
+    <section class="card" aria-labelledby="lighting-card-heading">
+      <h2 id="lighting-card-heading">{t("lightingTitle")}</h2>
+      <p>{t("lightingCardIntro")}</p>
+      <a class="button" href={hrefFor({ screen: "lighting", projectId: props.projectId })}>
+        {t("lightingOpen")}
+      </a>
     </section>
   );
 }

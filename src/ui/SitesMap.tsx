@@ -3,12 +3,10 @@
  * ringed when more than one report describes it (the ring grows with the count).
  */
 import type { FeatureCollection } from "geojson";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import type { Site } from "../domain/sites";
-import type { MapView } from "../map/map-view";
 import { t } from "../state/i18n";
-import { isNight } from "../state/night";
-import { settings } from "../state/store";
+import { usePanelMap } from "./use-panel-map";
 
 function siteFeatures(sites: readonly Site[]): FeatureCollection {
   return {
@@ -32,44 +30,8 @@ export function SitesMap(props: {
   onSelect(id: string): void;
 }) {
   const container = useRef<HTMLDivElement>(null);
-  const view = useRef<MapView | null>(null);
-  const [failed, setFailed] = useState(false);
-  const [loaded, setLoaded] = useState(false);
-  const onSelect = useRef(props.onSelect);
-  onSelect.current = props.onSelect;
+  const { view, loaded, failed } = usePanelMap(container, "sitesMapLabel", props.onSelect);
   const framed = useRef(false);
-
-  useEffect(() => {
-    let disposed = false;
-    void import("../map/map-view").then(({ MapView }) => {
-      if (disposed || !container.current) return;
-      try {
-        view.current = new MapView({
-          container: container.current,
-          basemap: settings.value.basemap,
-          night: isNight.value,
-          center: settings.value.lastView?.center ?? [15.5, 62.0],
-          zoom: settings.value.lastView?.zoom ?? 4.5,
-          label: t("sitesMapLabel"),
-          locale: {
-            "NavigationControl.ZoomIn": t("mapZoomIn"),
-            "NavigationControl.ZoomOut": t("mapZoomOut"),
-            "AttributionControl.ToggleAttribution": t("mapAttribution"),
-          },
-          onSelectObservation: (id) => onSelect.current(id),
-          onBasemapError: () => undefined,
-        });
-        setLoaded(true);
-      } catch {
-        setFailed(true);
-      }
-    });
-    return () => {
-      disposed = true;
-      view.current?.destroy();
-      view.current = null;
-    };
-  }, []);
 
   useEffect(() => {
     const map = view.current;
@@ -94,7 +56,6 @@ export function SitesMap(props: {
   }, [props.sites, loaded]);
 
   useEffect(() => view.current?.setSelected(props.selectedId), [props.selectedId, loaded]);
-  useEffect(() => view.current?.setNight(isNight.value), [isNight.value, loaded]);
 
   return (
     <div class="map-wrap sites-map">

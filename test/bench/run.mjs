@@ -13,6 +13,9 @@
  *   6. importing 30,000 street lamps through the UI; long tasks vs parsing on the main thread
  *   7. grouping 100,000 observations into sites; 5,000 vs all pairs; "nearby" on a GPS fix
  *      (vitest bench)
+ *   8. lighting analysis: Helsinki and a 2,200 km / 47,000-lamp synthetic city; coverage,
+ *      illuminance, all pairs on a part, scenarios (vitest bench); `lykta lighting` against
+ *      SpatiaLite/GEOS as whole processes (test/bench/lighting.mjs)
  *
  * Benchmarks report numbers; they are not tests. Exit code 0 unless something failed to
  * run. Fixed sizes, seeded PRNG (mulberry32).
@@ -35,6 +38,8 @@ import {
   startPreview,
   summarise,
 } from "./lib.mjs";
+import { benchLighting, LIGHTING_TARGETS } from "./lighting.mjs";
+import { benchLightingUi } from "./lighting-ui.mjs";
 import { benchMapLoad } from "./map-load.mjs";
 import { makePhotos } from "./photos.mjs";
 import { makeFixture } from "./seed.mjs";
@@ -60,7 +65,17 @@ const SIZES = {
   durabilityRounds: 60,
 };
 /** `npm run bench -- map save` runs only those parts (the build always runs). */
-const PARTS = ["size", "map", "save", "photo", "merge", "import", "sites"];
+const PARTS = [
+  "size",
+  "map",
+  "save",
+  "photo",
+  "merge",
+  "import",
+  "sites",
+  "lighting",
+  "lighting-ui",
+];
 const TARGETS = {
   interactiveMs: 1500,
   saveP95Ms: 50,
@@ -220,7 +235,7 @@ async function main() {
     if (photos.madeMs > 0) log(`photos made in ${photos.madeMs} ms`);
   }
 
-  const needsBrowser = ["map", "save", "photo", "import"].some(wants);
+  const needsBrowser = ["map", "save", "photo", "import", "lighting-ui"].some(wants);
   const server = needsBrowser
     ? await startPreview({ root, outDir: OUT_DIR, port: PORT })
     : { url: "", stop: async () => undefined };
@@ -391,6 +406,19 @@ async function main() {
     ]);
   }
 
+  // ---- 9: the lighting analysis in the app ------------------------------------------------
+  if (wants("lighting-ui")) {
+    log("9. lighting analysis of Helsinki's centre through the UI");
+    const result = await benchLightingUi({ root, url: server.url });
+    const longest = Math.max(...result.rows.map((row) => row.longestMs));
+    summary.set("lighting-ui", [
+      "longest main-thread task during the app's lighting analysis",
+      ms(longest),
+      `< ${TARGETS.longTaskMs} ms`,
+      verdict(longest < TARGETS.longTaskMs),
+    ]);
+  }
+
   await server.stop();
   cleanups.pop();
 
@@ -412,10 +440,67 @@ async function main() {
     ]);
   }
 
+  // ---- 8: lighting, in Node and as whole processes ---------------------------------------
+  if (wants("lighting")) {
+    const lighting = await benchLighting({ root, log });
+    const T = LIGHTING_TARGETS;
+    summary.set("lighting-coverage", [
+      "lighting: city coverage compute (median)",
+      ms(lighting.coverageMs),
+      `< ${T.coverageMs} ms`,
+      verdict(lighting.coverageMs < T.coverageMs),
+    ]);
+    summary.set("lighting-parse", [
+      "lighting: city analysis / JSON.parse of its inputs",
+      `${lighting.analysisToParse.toFixed(2)}x`,
+      `<= ${T.analysisToParse}x`,
+      verdict(lighting.analysisToParse <= T.analysisToParse),
+    ]);
+    summary.set("lighting-illuminance", [
+      "lighting: city illuminance at 1 m (median)",
+      ms(lighting.illuminanceMs),
+      `< ${T.illuminanceMs} ms`,
+      verdict(lighting.illuminanceMs < T.illuminanceMs),
+    ]);
+    summary.set("lighting-geos", [
+      "lighting: SpatiaLite/GEOS / lykta lighting, whole processes",
+      `${lighting.processRatio.toFixed(1)}x`,
+      `>= ${T.processRatio}x`,
+      verdict(lighting.processRatio >= T.processRatio),
+    ]);
+    summary.set("lighting-geos-compute", [
+      "lighting: GEOS query / Lykta coverage compute",
+      `${lighting.computeRatio.toFixed(0)}x`,
+      `>= ${T.processRatio}x`,
+      verdict(lighting.computeRatio >= T.processRatio),
+    ]);
+    summary.set("lighting-agreement", [
+      "lighting: unlit length, lykta vs GEOS",
+      `${(100 * lighting.agreement).toFixed(3)} %`,
+      `< ${100 * T.unlitAgreement} %`,
+      verdict(lighting.agreement < T.unlitAgreement),
+    ]);
+  }
+
   printTable(
     "Summary",
     ["figure", "measured", "target", "result"],
-    ["map", "save", "size", "photo", "import", "longtask", "sites"]
+    [
+      "map",
+      "save",
+      "size",
+      "photo",
+      "import",
+      "longtask",
+      "lighting-ui",
+      "sites",
+      "lighting-coverage",
+      "lighting-parse",
+      "lighting-illuminance",
+      "lighting-geos",
+      "lighting-geos-compute",
+      "lighting-agreement",
+    ]
       .filter((part) => summary.has(part))
       .map((part) => summary.get(part)),
   );

@@ -1,8 +1,13 @@
 /**
  * Benchmark 7 (domain): grouping observations into sites (src/domain/sites.ts).
  *
- *   a. groupSites on 100,000 seeded point observations over a 10 km × 10 km city (a realistic
- *      category mix, 30 % of the reports in hot spots of 2-7 reports).
+ *   a. 100,000 seeded point observations over a 10 km × 10 km city (a realistic category
+ *      mix, 30 % of the reports in hot spots of 2-7 reports): groupSiteIndex, the partition
+ *      in typed arrays (the figure the target applies to; run.mjs reports the first entry of
+ *      this group), and groupSites, the partition and the 70,335 Site objects. Next to them,
+ *      two calibration tasks of fixed size in the same run: a figure well above its idle value
+ *      (docs/benchmarks.md) says the machine was busy, and by how much. One is CPU only (an
+ *      arithmetic loop), one allocates like groupSites does (JSON.parse).
  *   b. The same at 5,000, against the obvious alternative in the same run: every pair of
  *      the same checklist group measured with haversine, then the same complete linkage
  *      (cluster count only: no Site objects, so it is flattered).
@@ -17,7 +22,7 @@ import type { Checklist } from "../../src/domain/checklist";
 import { distanceM } from "../../src/domain/geometry";
 import { mulberry32 } from "../../src/domain/ids";
 import type { ObservationRecord } from "../../src/domain/observation";
-import { groupSites, nearbyReports } from "../../src/domain/sites";
+import { groupSiteIndex, groupSites, nearbyReports } from "../../src/domain/sites";
 import { seededCity, VASTERAS } from "../fixtures/city";
 
 const checklist = checklistData as Checklist;
@@ -29,6 +34,22 @@ const large = seededCity({ count: LARGE, seed: 20_271_114 });
 // The small city is a 2.2 km square, so it is as dense as the large one.
 const small = seededCity({ count: SMALL, seed: 20_271_115, sideM: 2_236 });
 const nearbyPool = seededCity({ count: NEARBY, seed: 20_271_116, sideM: 3_000 });
+
+/** 5,000 of the large city's observations as JSON (7.6 MB), for the calibration. */
+const largeJson = JSON.stringify(large.slice(0, 5_000));
+
+/** A fixed amount of arithmetic (mulberry32 steps): CPU only, no memory traffic. */
+function arithmetic(steps: number): number {
+  let a = 1;
+  let sum = 0;
+  for (let i = 0; i < steps; i++) {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    sum = (sum + (t ^ (t >>> 14))) | 0;
+  }
+  return sum;
+}
 
 /** Results feed this global, so no engine can drop the work as unused. */
 const result = { sink: 0 };
@@ -98,23 +119,46 @@ function haversineNearby(position: [number, number], categoryId: string): number
   return found;
 }
 
-/** Each heavy task runs exactly this often; the fast nearby calls run for a second. */
+/** Each heavy task runs exactly this often; the fast nearby calls run for a second. The
+ *  100,000-observation tasks run more often: their median is what the target applies to. */
 const HEAVY = { time: 0, iterations: 9, warmupTime: 0, warmupIterations: 2 };
+const LARGE_RUNS = { time: 0, iterations: 15, warmupTime: 0, warmupIterations: 3 };
 const FAST = { time: 1000, warmupTime: 200 };
 
 describe(`group ${LARGE.toLocaleString("en")} observations into sites`, () => {
   bench(
-    "groupSites (KDBush per checklist group, complete linkage)",
+    "groupSiteIndex: the partition, typed arrays (grid per checklist group, complete linkage)",
+    () => {
+      result.sink += groupSiteIndex(large, [], checklist).siteCount;
+    },
+    LARGE_RUNS,
+  );
+  bench(
+    "groupSites: the partition and the Site objects",
     () => {
       result.sink += groupSites(large, [], checklist).length;
     },
-    HEAVY,
+    LARGE_RUNS,
+  );
+  bench(
+    "calibration: fixed arithmetic loop (20 M mulberry32 steps; CPU only)",
+    () => {
+      result.sink += arithmetic(20_000_000);
+    },
+    LARGE_RUNS,
+  );
+  bench(
+    "calibration: JSON.parse of 5,000 of these observations (7.6 MB; allocates)",
+    () => {
+      result.sink += JSON.parse(largeJson).length;
+    },
+    LARGE_RUNS,
   );
 });
 
 describe(`group ${SMALL.toLocaleString("en")} observations into sites`, () => {
   bench(
-    "groupSites (KDBush per checklist group, complete linkage)",
+    "groupSites (grid per checklist group, complete linkage)",
     () => {
       result.sink += groupSites(small, [], checklist).length;
     },

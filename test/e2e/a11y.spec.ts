@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
-import { addHere, collectConsoleErrors, createProjectAndWalk, grantGps } from "./helpers";
+import { addHere, collectConsoleErrors, createProjectAndWalk, grantGps, setNight } from "./helpers";
 
 /** WCAG 2.1 A and AA rules; serious and critical findings fail the test. */
 async function seriousViolations(page: Page, where: string) {
@@ -15,14 +15,6 @@ async function seriousViolations(page: Page, where: string) {
       impact: violation.impact,
       nodes: violation.nodes.map((node) => node.target.join(" ")).slice(0, 5),
     }));
-}
-
-async function setNight(page: Page, night: boolean) {
-  // The toggle says what it will do; wait until the app has drawn it.
-  await expect(page.getByRole("button", { name: /^Slå (på|av) nattläge$/ })).toBeVisible();
-  const button = page.getByRole("button", { name: night ? "Slå på nattläge" : "Slå av nattläge" });
-  if (await button.isVisible()) await button.click();
-  await expect(page.locator("html")).toHaveClass(night ? /night/ : /^(?!.*night)/);
 }
 
 for (const night of [false, true]) {

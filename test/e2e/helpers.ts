@@ -109,3 +109,51 @@ export async function addHereWithPhoto(page: Page, category: string, fileName: s
   await page.getByRole("button", { name: "Spara", exact: true }).tap();
   await expect(page.getByRole("heading", { name: "Ny observation" })).toBeHidden();
 }
+
+/** Night mode follows the sun unless set: set it, whatever time the test runs. */
+export async function setNight(page: Page, on: boolean) {
+  const toggle = page.getByRole("button", { name: /^Slå (på|av) nattläge$/ });
+  if ((await toggle.getAttribute("aria-pressed")) !== String(on)) await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-pressed", String(on));
+  await expect(page.locator("html")).toHaveClass(on ? /night/ : /^(?!.*night)/);
+}
+
+/** The service worker controls the page: everything the app loads later is precached. */
+export async function installedForOffline(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
+    .toBe(true);
+}
+
+/** Pixels within ±40 (sum over R, G, B) of each colour in a PNG screenshot, in that order. */
+export async function countColours(
+  page: Page,
+  png: Buffer,
+  colours: readonly [number, number, number][],
+): Promise<number[]> {
+  return page.evaluate(
+    async ({ data, colours }) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${data}`;
+      await image.decode();
+      const canvas = new OffscreenCanvas(image.width, image.height);
+      const context = canvas.getContext("2d")!;
+      context.drawImage(image, 0, 0);
+      const pixels = context.getImageData(0, 0, image.width, image.height).data;
+      const counts = colours.map(() => 0);
+      for (let i = 0; i < pixels.length; i += 4) {
+        colours.forEach(([r, g, b], k) => {
+          const distance =
+            Math.abs(pixels[i]! - r) + Math.abs(pixels[i + 1]! - g) + Math.abs(pixels[i + 2]! - b);
+          if (distance < 40) counts[k]! += 1;
+        });
+      }
+      return counts;
+    },
+    { data: png.toString("base64"), colours },
+  );
+}

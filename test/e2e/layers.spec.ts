@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { strFromU8, unzipSync } from "fflate";
-import { collectConsoleErrors } from "./helpers";
+import { collectConsoleErrors, countColours } from "./helpers";
 
 const HELSINKI = new URL(
   "../../../shared/data/osm/helsinki_centre_highways_lamps.geojson",
@@ -65,29 +65,12 @@ test("import Helsinki's paths and lamps through the UI; they show on the map wit
   await page.waitForTimeout(1500);
   const shot = await page.getByTestId("map").screenshot();
   await page.screenshot({ path: ".cache/screenshots/layers-helsinki.png" });
-  const counts = await page.evaluate(
-    async ({ data }) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${data}`;
-      await image.decode();
-      const canvas = new OffscreenCanvas(image.width, image.height);
-      const context = canvas.getContext("2d")!;
-      context.drawImage(image, 0, 0);
-      const pixels = context.getImageData(0, 0, image.width, image.height).data;
-      const near = (i: number, r: number, g: number, b: number) =>
-        Math.abs(pixels[i]! - r) + Math.abs(pixels[i + 1]! - g) + Math.abs(pixels[i + 2]! - b) < 40;
-      let lamps = 0;
-      let litPaths = 0;
-      for (let i = 0; i < pixels.length; i += 4) {
-        if (near(i, 0xff, 0xd5, 0x4a)) lamps += 1;
-        if (near(i, 0xd9, 0xa4, 0x00)) litPaths += 1;
-      }
-      return { lamps, litPaths };
-    },
-    { data: shot.toString("base64") },
-  );
-  expect(counts.lamps).toBeGreaterThan(200);
-  expect(counts.litPaths).toBeGreaterThan(2000);
+  const [lampPixels, litPaths] = await countColours(page, shot, [
+    [0xff, 0xd5, 0x4a],
+    [0xd9, 0xa4, 0x00],
+  ]);
+  expect(lampPixels).toBeGreaterThan(200);
+  expect(litPaths).toBeGreaterThan(2000);
   expect(errors).toEqual([]);
 });
 

@@ -5,7 +5,14 @@
  */
 import { readFile } from "node:fs/promises";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { collectConsoleErrors, createProjectAndWalk, grantGps, WALK_PLACE } from "./helpers";
+import {
+  collectConsoleErrors,
+  createProjectAndWalk,
+  grantGps,
+  installedForOffline,
+  setNight,
+  WALK_PLACE,
+} from "./helpers";
 
 /** A small JPEG of one colour: each team's photo is different bytes. */
 async function jpegOf(page: Page, colour: string): Promise<Buffer> {
@@ -39,18 +46,6 @@ async function reportBrokenLampWithPhoto(page: Page, colour: string, note: strin
   await expect(page.getByRole("heading", { name: "Ny observation" })).toBeHidden();
 }
 
-/** The service worker controls the page: everything the app loads later is precached. */
-async function installedForOffline(page: Page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await expect
-    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
-    .toBe(true);
-  await expect(page.getByTestId("map")).toHaveAttribute("data-ready", "true");
-}
-
 /** Open a walk's list from its project, open its only observation and change the note. */
 async function editNote(page: Page, walkName: string, note: string) {
   await page.goto(`${page.url().replace(/#.*$/, "")}#/`);
@@ -61,13 +56,6 @@ async function editNote(page: Page, walkName: string, note: string) {
   await page.getByLabel("Anteckning").fill(note);
   await page.getByRole("button", { name: "Spara", exact: true }).tap();
   await expect(page.getByRole("heading", { name: "Ändra observation" })).toBeHidden();
-}
-
-/** Night mode follows the sun unless set: set it, whatever time the test runs. */
-async function setNight(page: Page, on: boolean) {
-  const toggle = page.getByRole("button", { name: /Slå (på|av) nattläge/ });
-  if ((await toggle.getAttribute("aria-pressed")) !== String(on)) await toggle.click();
-  await expect(toggle).toHaveAttribute("aria-pressed", String(on));
 }
 
 async function download(page: Page, click: () => Promise<void>): Promise<Buffer> {
@@ -127,8 +115,10 @@ test("two tablets walk offline; one merges the other's walk and both reports of 
 
   // Out on the walk: no network on either tablet (the app installed itself on both).
   await page.getByRole("link", { name: /Grupp 1/ }).click();
-  await installedForOffline(page);
-  await installedForOffline(second);
+  for (const tablet of [page, second]) {
+    await installedForOffline(tablet);
+    await expect(tablet.getByTestId("map")).toHaveAttribute("data-ready", "true");
+  }
   await context.setOffline(true);
   await tablet.setOffline(true);
   await reportBrokenLampWithPhoto(page, "#203040", "Lampan vid tunneln är släckt");
@@ -237,9 +227,11 @@ test("two tablets walk offline; one merges the other's walk and both reports of 
   );
   await second.goto(`${appUrl}#/`);
   await second.getByRole("link", { name: /Västerås 2027/ }).click();
-  await second.getByTestId("project-merge-input").setInputFiles([
-    { name: "Grupp 1 igen.lykta", mimeType: "application/octet-stream", buffer: walkFileAgain },
-  ]);
+  await second
+    .getByTestId("project-merge-input")
+    .setInputFiles([
+      { name: "Grupp 1 igen.lykta", mimeType: "application/octet-stream", buffer: walkFileAgain },
+    ]);
   await expect(second.getByTestId("merge-summary")).toContainText("1 konflikter sparade.");
   const log = second.getByTestId("conflicts");
   await expect(log.getByRole("heading", { level: 2 })).toHaveText("Konflikter (1)");

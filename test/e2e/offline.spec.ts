@@ -1,5 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { addHere, collectConsoleErrors, createProjectAndWalk, grantGps } from "./helpers";
+import {
+  addHere,
+  collectConsoleErrors,
+  createProjectAndWalk,
+  grantGps,
+  installedForOffline,
+} from "./helpers";
 
 test("offline: the app opens with all its data and recording still works", async ({
   page,
@@ -11,13 +17,7 @@ test("offline: the app opens with all its data and recording still works", async
   await addHere(page, "Mörk tunnel eller viadukt");
   await addHere(page, "Gömställe");
   // Once the service worker controls the page, the whole app shell is cached.
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await expect
-    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
-    .toBe(true);
+  await installedForOffline(page);
   const walkUrl = page.url();
 
   await context.setOffline(true);

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import type { FeatureCollection, Geometry, Position } from "geojson";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { exportFixture, LABELS } from "../../src/domain/export/export.fixtures";
 import {
   type ExportFeature,
@@ -31,6 +31,10 @@ import {
   prepareExport,
 } from "../../src/domain/export/index";
 import { importFile } from "../../src/domain/import/index";
+
+// Every test here starts GDAL, SpatiaLite or the built CLI as a process: on a loaded CI
+// machine one can take longer than vitest's default 5 s.
+vi.setConfig({ testTimeout: 60_000 });
 
 const ROOT = join(import.meta.dirname, "../..");
 const CLI = join(ROOT, "dist-cli/lykta.js");

@@ -9,6 +9,7 @@ import groupsData from "../../../data/groups.json";
 import organisationsData from "../../../data/organisations.json";
 import pathClassesData from "../../../data/path-classes.json";
 import { deepFreeze, testContext } from "../../../test/fixtures/context";
+import { observationFields as baseObservationFields } from "../../../test/fixtures/observation";
 import type { Checklist } from "../checklist";
 import type { GroupsFile, OrganisationsFile } from "../groups";
 import type { NormalisedProperties, PathClassesFile } from "../layers";
@@ -81,20 +82,15 @@ export const BRUSH_AREA: Polygon = {
   ],
 };
 
+/** A report drawn on the map in Vivalla on a winter evening, with `patch` over it. */
 function observationFields(patch: Partial<ObservationFields>): ObservationFields {
-  return {
+  return baseObservationFields({
     geometry: { type: "Point", coordinates: [15.16, 59.305] },
-    categoryId: "lighting.broken",
-    severity: 3,
-    feltUnsafe: ["everyone"],
-    note: "",
-    photoIds: [],
-    illuminanceLux: null,
     observedAt: WINTER_INSTANT_MS,
     positionAccuracyM: null,
     placement: "drawn",
     ...patch,
-  };
+  });
 }
 
 export interface ExportFixture extends ProjectExportInput {

@@ -1,0 +1,278 @@
+/**
+ * `lykta lighting --paths PATHS --lamps LAMPS [--mode coverage|illuminance] [--radius M]
+ * [--step M] -o OUT.geojson`: the lighting analysis of a path network (src/domain/lighting,
+ * docs/lighting.md). Writes the path pieces (state, length, class, and in illuminance mode the
+ * modelled light and compliance) to OUT and prints one JSON object on stdout: totals
+ * (`paths_m`, `unlit_m` = `tagged_lit_m` + `dark_m` + `unknown_m`, ...), per class, per area,
+ * lamp counts and the worst dark gaps.
+ *
+ * PATHS and LAMPS are any file Lykta reads (GeoJSON, OSM XML or PBF, GeoPackage, ...); they
+ * may be the same OSM file. Exit status as every command: 0 done, 1 invalid data (nothing
+ * written), 2 usage error or unreadable file. Problems are printed as `file: where: reason`.
+ */
+import { basename, extname } from "node:path";
+import type { Feature, Geometry } from "geojson";
+import lightingClassesData from "../../data/lighting-classes.json";
+import pathClassesData from "../../data/path-classes.json";
+import { importFile } from "../domain/import";
+import { splitOsmLayers } from "../domain/import/osm";
+import type { ImportIssue, ImportSuccess } from "../domain/import/types";
+import { looksLikeOsm, OSM_ATTRIBUTION, type PathClassesFile } from "../domain/layers";
+import {
+  areasFromFeatures,
+  createLightingModel,
+  type LightingClassesFile,
+  lampsFromFeatures,
+  lightingObservationsFromFeatures,
+  pathsFromFeatures,
+  piecesGeoJsonText,
+  poisFromFeatures,
+  RADIUS_PER_POLE_HEIGHT,
+  summaryJson,
+} from "../domain/lighting";
+import {
+  CallProblem,
+  type CommandOptions,
+  type CommandOutput,
+  EXIT,
+  inputCrs,
+  onlyOptions,
+  problemLine,
+  readBytes,
+  requiredOption,
+  textOption,
+  writeOutput,
+} from "./io";
+
+const lightingClasses = lightingClassesData as LightingClassesFile;
+const pathClasses = pathClassesData as PathClassesFile;
+
+/** The options this command takes (lykta.ts parses them for every command). */
+const ALLOWED_OPTIONS = [
+  "output",
+  "paths",
+  "lamps",
+  "mode",
+  "radius",
+  "step",
+  "observations",
+  "poi",
+  "areas",
+  "class-field",
+  "from-crs",
+  "skip-invalid",
+] as const;
+
+/** Help for `lykta --help` (lykta.ts prints it with the other commands). */
+export const LIGHTING_HELP = `  lighting     Lighting analysis of a path network (docs/lighting.md). Every LineString in
+               PATHS is a path; Points in LAMPS are lamps (in OSM data only
+               highway=street_lamp). Path class: --class-field's value when it is a class of
+               data/path-classes.json (main_route, school_route, local_footway, park_path,
+               residential_street, steps), else the default of the OSM highway tag (listed in
+               that file), else none ("unclassified": measured, never judged). Target P class
+               per path class from data/lighting-classes.json (EN 13201-2).
+               Coverage: a path is lit within R of a working lamp; R is --radius, else
+               ${RADIUS_PER_POLE_HEIGHT} x pole height (5 m poles when unknown). Unlit pieces are
+               tagged_lit (lit=yes), dark (lit=no, or a walk reported it dark) or unknown.
+               Illuminance: E = I(gamma) cos^3(gamma) / h^2 summed over lamps, every --step m,
+               with E_avg, E_min, uniformity and compliance per piece.
+               Writes the pieces to OUT (GeoJSON) and prints one JSON summary on stdout.`;
+
+function positiveNumber(name: string, value: unknown): number | null {
+  if (value === undefined) return null;
+  const number = Number(value);
+  if (typeof value !== "string" || value.trim() === "" || !Number.isFinite(number) || number <= 0) {
+    throw new CallProblem(`--${name} ${String(value)}: give a positive number of metres`);
+  }
+  return number;
+}
+
+/** At most this many repair or left-out lines per file (clipped OSM extracts have many). */
+const MAX_LINES_PER_FILE = 5;
+
+interface Inputs {
+  results: Map<string, ImportSuccess>;
+  /** Rejected features of files that are not OSM extracts, to print. */
+  problems: string[];
+  rejected: number;
+}
+
+/** Print at most MAX_LINES_PER_FILE lines, then how many more. */
+function printSome(
+  file: string,
+  issues: readonly ImportIssue[],
+  suffix: string,
+  io: CommandOutput,
+) {
+  for (const issue of issues.slice(0, MAX_LINES_PER_FILE))
+    io.err(`${problemLine(file, issue)} ${suffix}`);
+  if (issues.length > MAX_LINES_PER_FILE) {
+    io.err(
+      `${file}: ${issues.length - MAX_LINES_PER_FILE} more ${suffix} (lykta validate ${file} lists them all)`,
+    );
+  }
+}
+
+/** Read each distinct file once (PATHS and LAMPS may be the same OSM extract). */
+async function readAll(
+  files: readonly string[],
+  fromCrs: string | undefined,
+  io: CommandOutput,
+): Promise<Inputs | null> {
+  const results = new Map<string, ImportSuccess>();
+  const problems: string[] = [];
+  let rejected = 0;
+  for (const file of new Set(files)) {
+    const result = await importFile({
+      name: file,
+      bytes: readBytes(file),
+      ...(fromCrs === undefined ? {} : { fromCrs }),
+    });
+    if (!result.ok) {
+      io.out(problemLine(file, result.issue));
+      return null;
+    }
+    printSome(file, result.repaired, "(repaired)", io);
+    if (isOsm(result)) {
+      // Ways cut off at an extract's edge: left out, as lykta import-osm does.
+      printSome(file, result.rejected, "(left out)", io);
+    } else {
+      for (const issue of result.rejected) problems.push(problemLine(file, issue));
+      rejected += result.rejected.length;
+    }
+    results.set(file, result);
+  }
+  return { results, problems, rejected };
+}
+
+function isOsm(result: ImportSuccess): boolean {
+  return result.format === "osm-xml" || result.format === "osm-pbf";
+}
+
+/**
+ * Run `lykta lighting` with the positionals after the command and the options lykta.ts
+ * parsed. Returns the exit status; throws a CallProblem for a mistake in the call (lykta.ts
+ * prints it, as it prints any other error as a bug).
+ */
+export async function lightingCommand(
+  positionals: readonly string[],
+  options: CommandOptions,
+  io: CommandOutput,
+): Promise<number> {
+  onlyOptions("lighting", options, ALLOWED_OPTIONS);
+  if (positionals.length > 0) {
+    throw new CallProblem(
+      `lighting takes its files as options, not "${positionals[0]}": lykta lighting --paths PATHS --lamps LAMPS -o OUT.geojson`,
+    );
+  }
+  const text = (name: string) => textOption(options, name);
+  const pathsFile = requiredOption(options, "paths", "lighting needs --paths PATHS");
+  const lampsFile = requiredOption(options, "lamps", "lighting needs --lamps LAMPS");
+  const output = requiredOption(options, "output", "lighting needs -o OUT.geojson");
+  const extension = extname(output).toLowerCase();
+  if (extension !== ".geojson" && extension !== ".json") {
+    throw new CallProblem(
+      `-o ${output}: lighting writes GeoJSON (.geojson or .json); convert it further with lykta convert`,
+    );
+  }
+  const mode = text("mode") ?? "coverage";
+  if (mode !== "coverage" && mode !== "illuminance") {
+    throw new CallProblem(`--mode ${mode}: give coverage or illuminance`);
+  }
+  const radiusM = positiveNumber("radius", options.radius);
+  const stepM = positiveNumber("step", options.step);
+  if (stepM !== null && mode !== "illuminance") {
+    throw new CallProblem("--step applies to --mode illuminance only");
+  }
+  const fromCrs = inputCrs(text("from-crs"));
+  const observationsFile = text("observations");
+  const poiFile = text("poi");
+  const areasFile = text("areas");
+  const files = [pathsFile, lampsFile, observationsFile, poiFile, areasFile].filter(
+    (file): file is string => file !== undefined && file !== "",
+  );
+
+  const inputs = await readAll(files, fromCrs, io);
+  if (inputs === null) return EXIT.invalid;
+  if (inputs.rejected > 0) {
+    if (!options["skip-invalid"]) {
+      for (const line of inputs.problems) io.out(line);
+      io.err(
+        `lykta: ${inputs.rejected} features rejected; nothing written. Fix them, or pass --skip-invalid to analyse the valid ones.`,
+      );
+      return EXIT.invalid;
+    }
+    for (const line of inputs.problems.slice(0, MAX_LINES_PER_FILE)) io.err(`${line} (left out)`);
+    if (inputs.problems.length > MAX_LINES_PER_FILE) {
+      io.err(`lykta: ${inputs.problems.length - MAX_LINES_PER_FILE} more left out`);
+    }
+  }
+  const featuresOf = (file: string): Feature<Geometry | null>[] =>
+    inputs.results.get(file)!.features;
+  const pathsResult = inputs.results.get(pathsFile)!;
+  const lampsResult = inputs.results.get(lampsFile)!;
+  const pathFeatures = isOsm(pathsResult)
+    ? splitOsmLayers(pathsResult.features).paths
+    : featuresOf(pathsFile);
+  const lampFeatures = isOsm(lampsResult)
+    ? splitOsmLayers(lampsResult.features).lamps
+    : featuresOf(lampsFile);
+  const classField = text("class-field");
+  const { paths, leftOut: notPaths } = pathsFromFeatures(pathFeatures, {
+    pathClasses,
+    ...(classField === undefined ? {} : { classField }),
+  });
+  const { lamps, leftOut: notLamps } = lampsFromFeatures(lampFeatures);
+  // Points in a paths file and lines in a lamps file are expected (one OSM extract for both).
+  const tooShort = notPaths.filter((entry) => entry.code === "lighting_line_too_short");
+  for (const entry of tooShort) io.err(`${pathsFile}: ${entry.where}: ${entry.message} (left out)`);
+  if (paths.length === 0) {
+    io.out(`${pathsFile}: no LineStrings: nothing to analyse (paths are lines)`);
+    return EXIT.invalid;
+  }
+  if (
+    classField !== undefined &&
+    !pathFeatures.some((feature) => feature.properties?.[classField] !== undefined)
+  ) {
+    io.err(
+      `${pathsFile}: no feature has the field "${classField}"; classes come from OSM highway tags`,
+    );
+  }
+  const observations = observationsFile
+    ? lightingObservationsFromFeatures(featuresOf(observationsFile))
+    : [];
+  const pois = poiFile ? poisFromFeatures(featuresOf(poiFile)) : [];
+  const areas = areasFile ? areasFromFeatures(featuresOf(areasFile)) : [];
+
+  const model = createLightingModel(
+    { paths, lamps, observations, pois, areas },
+    {
+      classes: lightingClasses,
+      radiusM,
+      ...(stepM === null ? {} : { stepM }),
+    },
+  );
+  const result = mode === "illuminance" ? model.illuminance() : model.coverage();
+  const osm = [...inputs.results.values()].some(
+    (entry) =>
+      entry.attribution === OSM_ATTRIBUTION || isOsm(entry) || looksLikeOsm(entry.features),
+  );
+  const textOut = piecesGeoJsonText(model, result, lightingClasses, {
+    name: basename(output, extname(output)),
+    ...(osm ? { attribution: OSM_ATTRIBUTION } : {}),
+  });
+  writeOutput(output, textOut);
+  const summary = {
+    ...summaryJson(result),
+    path_count: paths.length,
+    lamp_count: lamps.length,
+    ...(observationsFile ? { observation_count: observations.length } : {}),
+    ...(poiFile ? { poi_count: pois.length } : {}),
+  };
+  io.out(JSON.stringify(summary, null, 2));
+  io.err(
+    `${output}: ${result.pieces.count} path pieces (${mode}, ${radiusM === null ? `R = ${RADIUS_PER_POLE_HEIGHT} x pole height` : `R = ${radiusM} m`}; ${paths.length} paths, ${lamps.length} lamps, ${notLamps.length} other features in ${lampsFile})`,
+  );
+  if (osm) io.err(`Credit: ${OSM_ATTRIBUTION}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,235 @@
+/**
+ * Results as GeoJSON features and one summary object with snake_case keys: what `lykta
+ * lighting` writes and prints, and what the app's map layer draws. Attributes and units are
+ * documented in docs/format.md ("Lighting analysis").
+ */
+import type { Feature, LineString } from "geojson";
+import type { LightingClassesFile } from "./classes";
+import type { LightingModel } from "./model";
+import {
+  type AreaSummary,
+  type ClassSummary,
+  type CoverageResult,
+  type DarkGap,
+  type IlluminanceResult,
+  type LengthTotals,
+  PIECE_STATES,
+} from "./types";
+
+/** Metres with centimetres, lux with two decimals: more would be noise. */
+const round = (value: number, digits: number) => {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+};
+const roundOrNull = (value: number | null, digits: number) =>
+  value === null || !Number.isFinite(value) ? null : round(value, digits);
+/** RFC 7946 §11.2: seven decimals of a degree are about a centimetre. */
+const roundPosition = (position: number[]) => [round(position[0]!, 7), round(position[1]!, 7)];
+
+export interface PieceProperties {
+  path_id: string;
+  path_class: string;
+  name: string | null;
+  state: string;
+  length_m: number;
+  start_m: number;
+  end_m: number;
+  lit_tag: string;
+  e_avg_lux?: number;
+  e_min_lux?: number;
+  uniformity?: number | null;
+  target_class?: string | null;
+  compliant?: boolean | null;
+}
+
+/** One LineString feature per piece, in piece order. */
+export function pieceFeatures(
+  model: LightingModel,
+  result: CoverageResult | IlluminanceResult,
+  classes: LightingClassesFile,
+): Feature<LineString, PieceProperties>[] {
+  const { pieces } = result;
+  const features: Feature<LineString, PieceProperties>[] = [];
+  for (let i = 0; i < pieces.count; i++) {
+    const path = model.paths[pieces.pathIndex[i]!]!;
+    const startM = pieces.startM[i]!;
+    const endM = pieces.endM[i]!;
+    const properties: PieceProperties = {
+      path_id: path.id,
+      path_class: path.pathClass ?? "unclassified",
+      name: path.name ?? null,
+      state: PIECE_STATES[pieces.state[i]!]!,
+      length_m: round(endM - startM, 2),
+      start_m: round(startM, 2),
+      end_m: round(endM, 2),
+      lit_tag: path.lit,
+    };
+    if (result.mode === "illuminance") {
+      properties.e_avg_lux = round(result.eAvgLux[i]!, 2);
+      properties.e_min_lux = round(result.eMinLux[i]!, 2);
+      properties.uniformity = roundOrNull(result.uniformity[i]!, 3);
+      const target = result.targetClassIndex[i]!;
+      properties.target_class = target < 0 ? null : (classes.pClasses[target]?.id ?? null);
+      const compliant = result.compliant[i]!;
+      properties.compliant = compliant < 0 ? null : compliant === 1;
+    }
+    features.push({
+      type: "Feature",
+      geometry: { type: "LineString", coordinates: model.pieceLine(pieces, i).map(roundPosition) },
+      properties,
+    });
+  }
+  return features;
+}
+
+function totalsJson(totals: LengthTotals) {
+  const taggedLit = round(totals.taggedLitM, 2);
+  const dark = round(totals.darkM, 2);
+  const unknown = round(totals.unknownM, 2);
+  return {
+    paths_m: round(totals.pathsM, 2),
+    lit_by_lamp_m: round(totals.litByLampM, 2),
+    // The sum of the rounded parts, so the three add up to it (to within float rounding).
+    unlit_m: round(taggedLit + dark + unknown, 2),
+    tagged_lit_m: taggedLit,
+    dark_m: dark,
+    unknown_m: unknown,
+  };
+}
+
+function classJson(entry: ClassSummary) {
+  return {
+    path_class: entry.pathClass,
+    target_class: entry.targetClass,
+    importance: entry.importance,
+    ...totalsJson(entry),
+    compliant_m: roundOrNull(entry.compliantM, 2),
+    compliant_share: roundOrNull(entry.compliantShare, 4),
+  };
+}
+
+function areaJson(entry: AreaSummary) {
+  return {
+    area_id: entry.id,
+    name: entry.name,
+    ...totalsJson(entry),
+    compliant_m: roundOrNull(entry.compliantM, 2),
+    compliant_share: roundOrNull(entry.compliantShare, 4),
+    classes: entry.byClass.map(classJson),
+  };
+}
+
+function gapJson(gap: DarkGap) {
+  return {
+    rank: gap.rank,
+    path_id: gap.pathId,
+    path_class: gap.pathClass,
+    name: gap.name,
+    start: roundPosition(gap.start),
+    end: roundPosition(gap.end),
+    start_m: round(gap.startM, 2),
+    end_m: round(gap.endM, 2),
+    length_m: round(gap.lengthM, 2),
+    dark_m: round(gap.darkM, 2),
+    unknown_m: round(gap.unknownM, 2),
+    tagged_lit_m: round(gap.taggedLitM, 2),
+    importance: gap.importance,
+    score: round(gap.score, 2),
+    nearby: gap.nearby.map((poi) => ({
+      id: poi.id,
+      kind: poi.kind,
+      name: poi.name,
+      distance_m: round(poi.distanceM, 1),
+    })),
+    nearest_working_lamp_m: roundOrNull(gap.reasons.nearestWorkingLampM, 1),
+    off_lamp_ids: gap.reasons.offLampIds,
+    reported_broken_lamp_ids: gap.reasons.reportedBrokenLampIds,
+    lit_tag: gap.reasons.lit,
+    dark_report_ids: gap.reasons.darkReportIds,
+  };
+}
+
+/**
+ * The summary `lykta lighting` prints: totals (paths_m, unlit_m = tagged_lit_m + dark_m +
+ * unknown_m, ...), per class, per area, lamp counts, and the first `gapLimit` gaps.
+ */
+export function summaryJson(result: CoverageResult | IlluminanceResult, gapLimit = 20) {
+  const base = {
+    mode: result.mode,
+    radius_m: result.radiusM,
+    ...totalsJson(result.totals),
+    lamps: {
+      total: result.lamps.total,
+      working: result.lamps.working,
+      off: result.lamps.off,
+      reported_broken: result.lamps.reportedBroken,
+      removed: result.lamps.removed,
+      unlinked_broken_reports: result.lamps.unlinkedReports,
+    },
+    classes: result.byClass.map(classJson),
+    areas: result.byArea.map(areaJson),
+    gap_count: result.gapCount,
+    gaps: result.gaps.slice(0, gapLimit).map(gapJson),
+    max_scale_error: Number(result.maxScaleError.toPrecision(2)),
+  };
+  if (result.mode === "coverage") return base;
+  return {
+    ...base,
+    step_m: result.stepM,
+    maintenance_factor: result.maintenanceFactor,
+    measurements: result.measurements.map((entry) => ({
+      observation_id: entry.observationId,
+      position: roundPosition(entry.position),
+      measured_lux: entry.measuredLux,
+      modelled_lux: round(entry.modelledLux, 2),
+      distance_to_path_m: roundOrNull(entry.distanceToPathM, 1),
+    })),
+  };
+}
+
+/**
+ * The pieces as a GeoJSON FeatureCollection in the header style of every Lykta export
+ * (docs/format.md, "Header": `name`, `lykta` with format, formatVersion, kind "lighting" and
+ * the attribution), one feature per line, with the properties of pieceFeatures. Written as
+ * text directly (a city has tens of thousands of pieces).
+ */
+export function piecesGeoJsonText(
+  model: LightingModel,
+  result: CoverageResult | IlluminanceResult,
+  classes: LightingClassesFile,
+  header: { name: string; attribution?: string },
+): string {
+  const lykta: Record<string, unknown> = {
+    format: "lykta-geojson",
+    formatVersion: 1,
+    kind: "lighting",
+  };
+  if (header.attribution) lykta.attribution = header.attribution;
+  const head = JSON.stringify({ type: "FeatureCollection", name: header.name, lykta });
+  const { pieces } = result;
+  const lines: string[] = new Array(pieces.count);
+  const illuminance = result.mode === "illuminance" ? result : null;
+  const pathText = model.paths.map(
+    (path) =>
+      `"path_id":${JSON.stringify(path.id)},"path_class":${JSON.stringify(path.pathClass ?? "unclassified")},"name":${JSON.stringify(path.name ?? null)}`,
+  );
+  for (let i = 0; i < pieces.count; i++) {
+    const p = pieces.pathIndex[i]!;
+    const startM = pieces.startM[i]!;
+    const endM = pieces.endM[i]!;
+    const coordinates = model
+      .pieceLine(pieces, i)
+      .map((position) => `[${round(position[0]!, 7)},${round(position[1]!, 7)}]`)
+      .join(",");
+    let properties = `${pathText[p]},"state":"${PIECE_STATES[pieces.state[i]!]}","length_m":${round(endM - startM, 2)},"start_m":${round(startM, 2)},"end_m":${round(endM, 2)},"lit_tag":"${model.paths[p]!.lit}"`;
+    if (illuminance !== null) {
+      const target = illuminance.targetClassIndex[i]!;
+      const compliant = illuminance.compliant[i]!;
+      properties += `,"e_avg_lux":${round(illuminance.eAvgLux[i]!, 2)},"e_min_lux":${round(illuminance.eMinLux[i]!, 2)},"uniformity":${roundOrNull(illuminance.uniformity[i]!, 3)},"target_class":${target < 0 ? "null" : JSON.stringify(classes.pClasses[target]?.id ?? null)},"compliant":${compliant < 0 ? "null" : compliant === 1}`;
+    }
+    lines[i] =
+      `{"type":"Feature","geometry":{"type":"LineString","coordinates":[${coordinates}]},"properties":{${properties}}}`;
+  }
+  const body = lines.length === 0 ? "[]" : `[\n${lines.join(",\n")}\n]`;
+  return `${head.slice(0, -1)},"features":${body}}\n`;
+}

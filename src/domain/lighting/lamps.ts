@@ -1,0 +1,238 @@
+/**
+ * Lamps as the model uses them: position in the local projection, mounting height, flux,
+ * coverage radius and reach, on or off. Defaults fill what the inventory leaves out
+ * (photometry.ts), and every lamp says which values were assumed, so the UI can show it.
+ */
+import Flatbush from "flatbush";
+import type { Position } from "geojson";
+import {
+  fluxForHeight,
+  type IntensityDistribution,
+  type LampDefaults,
+  RADIUS_PER_POLE_HEIGHT,
+  reachM,
+} from "./photometry";
+import type { LocalProjection } from "./projection";
+import type { LightingLamp, NewLamp } from "./types";
+
+/** A lamp of the model, in model.lamps order (the indexes LampChange uses). */
+export interface ResolvedLamp {
+  id: string;
+  ref: string | null;
+  position: Position;
+  poleHeightM: number;
+  luminousFluxLm: number;
+  radiusM: number;
+  reachM: number;
+  /** Lighting in the current state (today, plus applied changes). */
+  on: boolean;
+  /** Why it is off: its status, a walk's report, or a scenario that removed it. */
+  offBecause: "status" | "reported_broken" | "removed" | null;
+  /** Ids of the broken-lamp reports linked to it. */
+  reportIds: string[];
+  /** Which values are defaults, not data. */
+  assumed: { poleHeight: boolean; luminousFlux: boolean };
+  /** Added by a scenario (model.apply). */
+  added: boolean;
+}
+
+export interface LampSettings {
+  radiusM: number | null;
+  distribution: IntensityDistribution;
+  defaults: LampDefaults;
+}
+
+function positive(value: number | null | undefined): number | null {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : null;
+}
+
+/** Height, flux, radius and reach of a lamp, with defaults for what is missing. */
+export function resolveLampValues(
+  lamp: Pick<LightingLamp, "poleHeightM" | "luminousFluxLm" | "powerW" | "efficacyLmPerW">,
+  settings: LampSettings,
+): {
+  poleHeightM: number;
+  luminousFluxLm: number;
+  radiusM: number;
+  reachM: number;
+  assumed: { poleHeight: boolean; luminousFlux: boolean };
+} {
+  const height = positive(lamp.poleHeightM);
+  const poleHeightM = height ?? settings.defaults.poleHeightM;
+  const power = positive(lamp.powerW);
+  const efficacy = positive(lamp.efficacyLmPerW) ?? settings.defaults.efficacyLmPerW;
+  const flux = positive(lamp.luminousFluxLm) ?? (power === null ? null : power * efficacy);
+  return {
+    poleHeightM,
+    luminousFluxLm: flux ?? fluxForHeight(poleHeightM, settings.defaults),
+    radiusM: settings.radiusM ?? RADIUS_PER_POLE_HEIGHT * poleHeightM,
+    reachM: reachM(settings.distribution, poleHeightM),
+    assumed: { poleHeight: height === null, luminousFlux: flux === null },
+  };
+}
+
+const OFF_REASONS: readonly ResolvedLamp["offBecause"][] = [
+  null,
+  "status",
+  "reported_broken",
+  "removed",
+];
+
+/**
+ * Lamp columns for the hot loops, plus a point index. Grows when lamps are added. The
+ * ResolvedLamp objects are made only when asked for (`lamps`): a city has 40,000 lamps.
+ */
+export class LampTable {
+  count = 0;
+  /** Projected position, metres: x at 2i, y at 2i + 1. */
+  xy = new Float64Array(0);
+  lonLat = new Float64Array(0);
+  heightM = new Float64Array(0);
+  fluxLm = new Float64Array(0);
+  radiusM = new Float64Array(0);
+  reachM = new Float64Array(0);
+  /** 1: lighting in the current state. */
+  on = new Uint8Array(0);
+  /** Index into OFF_REASONS. */
+  offReason = new Uint8Array(0);
+  /** Bit 1: height assumed; bit 2: flux assumed; bit 4: added by a scenario. */
+  flags = new Uint8Array(0);
+  ids: string[] = [];
+  refs: (string | null)[] = [];
+  /** Broken-lamp reports linked to a lamp, by lamp index. */
+  readonly reportIds = new Map<number, string[]>();
+  maxRadiusM = 0;
+  maxReachM = 0;
+  index: Flatbush | null = null;
+  private resolved: ResolvedLamp[] | null = null;
+
+  constructor(
+    private readonly projection: LocalProjection,
+    private readonly settings: LampSettings,
+  ) {}
+
+  /** Append lamps; returns the index of the first. Rebuilds the point index. */
+  add(lamps: readonly (LightingLamp | (NewLamp & { added: true }))[]): number {
+    const first = this.count;
+    const total = first + lamps.length;
+    const grow = <T extends Float64Array | Uint8Array>(array: T, size: number): T => {
+      const next = new (array.constructor as new (n: number) => T)(size);
+      next.set(array);
+      return next;
+    };
+    this.xy = grow(this.xy, total * 2);
+    this.lonLat = grow(this.lonLat, total * 2);
+    this.heightM = grow(this.heightM, total);
+    this.fluxLm = grow(this.fluxLm, total);
+    this.radiusM = grow(this.radiusM, total);
+    this.reachM = grow(this.reachM, total);
+    this.on = grow(this.on, total);
+    this.offReason = grow(this.offReason, total);
+    this.flags = grow(this.flags, total);
+    const { defaults, radiusM: fixedRadius, distribution } = this.settings;
+    const reachPerHeight = reachM(distribution, 1);
+    for (let k = 0; k < lamps.length; k++) {
+      const lamp = lamps[k]!;
+      const i = first + k;
+      const added = "added" in lamp;
+      const inventory = added ? null : (lamp as LightingLamp);
+      const height = positive(lamp.poleHeightM);
+      const poleHeightM = height ?? defaults.poleHeightM;
+      const power = positive(inventory?.powerW);
+      const efficacy = positive(inventory?.efficacyLmPerW) ?? defaults.efficacyLmPerW;
+      const flux = positive(lamp.luminousFluxLm) ?? (power === null ? null : power * efficacy);
+      const radius = fixedRadius ?? RADIUS_PER_POLE_HEIGHT * poleHeightM;
+      const reach = reachPerHeight * poleHeightM;
+      const position = lamp.position;
+      this.lonLat[2 * i] = position[0]!;
+      this.lonLat[2 * i + 1] = position[1]!;
+      this.projection.forwardInto(position[0]!, position[1]!, this.xy, i);
+      this.heightM[i] = poleHeightM;
+      this.fluxLm[i] = flux ?? fluxForHeight(poleHeightM, defaults);
+      this.radiusM[i] = radius;
+      this.reachM[i] = reach;
+      const statusOff = inventory !== null && inventory.status === "off";
+      this.on[i] = statusOff ? 0 : 1;
+      this.offReason[i] = statusOff ? 1 : 0;
+      this.flags[i] = (height === null ? 1 : 0) | (flux === null ? 2 : 0) | (added ? 4 : 0);
+      this.ids.push(lamp.id ?? `added-${i}`);
+      this.refs.push(inventory?.ref ?? null);
+      if (radius > this.maxRadiusM) this.maxRadiusM = radius;
+      if (reach > this.maxReachM) this.maxReachM = reach;
+    }
+    this.count = total;
+    this.resolved = null;
+    this.rebuildIndex();
+    return first;
+  }
+
+  isAdded(i: number): boolean {
+    return (this.flags[i]! & 4) !== 0;
+  }
+
+  offBecause(i: number): ResolvedLamp["offBecause"] {
+    return OFF_REASONS[this.offReason[i]!] ?? null;
+  }
+
+  setOn(i: number, on: boolean, offBecause: ResolvedLamp["offBecause"]): void {
+    this.on[i] = on ? 1 : 0;
+    this.offReason[i] = on ? 0 : Math.max(0, OFF_REASONS.indexOf(offBecause));
+    this.resolved = null;
+  }
+
+  linkReport(i: number, reportId: string): void {
+    const list = this.reportIds.get(i);
+    if (list === undefined) this.reportIds.set(i, [reportId]);
+    else list.push(reportId);
+    this.resolved = null;
+  }
+
+  /** The lamps as objects (made on first use after a change). */
+  get lamps(): ResolvedLamp[] {
+    if (this.resolved !== null) return this.resolved;
+    const lamps: ResolvedLamp[] = [];
+    for (let i = 0; i < this.count; i++) {
+      lamps.push({
+        id: this.ids[i]!,
+        ref: this.refs[i]!,
+        position: [this.lonLat[2 * i]!, this.lonLat[2 * i + 1]!],
+        poleHeightM: this.heightM[i]!,
+        luminousFluxLm: this.fluxLm[i]!,
+        radiusM: this.radiusM[i]!,
+        reachM: this.reachM[i]!,
+        on: this.on[i] === 1,
+        offBecause: this.offBecause(i),
+        reportIds: [...(this.reportIds.get(i) ?? [])],
+        assumed: {
+          poleHeight: (this.flags[i]! & 1) !== 0,
+          luminousFlux: (this.flags[i]! & 2) !== 0,
+        },
+        added: this.isAdded(i),
+      });
+    }
+    this.resolved = lamps;
+    return lamps;
+  }
+
+  private rebuildIndex(): void {
+    if (this.count === 0) {
+      this.index = null;
+      return;
+    }
+    const index = new Flatbush(this.count);
+    for (let i = 0; i < this.count; i++) {
+      const x = this.xy[2 * i]!;
+      const y = this.xy[2 * i + 1]!;
+      index.add(x, y, x, y);
+    }
+    index.finish();
+    this.index = index;
+  }
+
+  /** The nearest lamp to a projected point within maxM that passes `accept`, or -1. */
+  nearest(x: number, y: number, maxM: number, accept: (i: number) => boolean): number {
+    if (this.index === null) return -1;
+    const found = this.index.neighbors(x, y, 1, maxM, accept);
+    return found.length > 0 ? found[0]! : -1;
+  }
+}

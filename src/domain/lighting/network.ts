@@ -1,0 +1,285 @@
+/**
+ * The path network in the local projection (projection.ts), as columns: vertices, cumulative
+ * lengths along each path, segments and a grid index of the segments (segment-grid.ts). Everything the
+ * analysis does to geometry is here: exact circle/segment intervals, cutting a path between
+ * two distances, distances from a point to a stretch of path.
+ */
+import type { Position } from "geojson";
+import type { LocalProjection } from "./projection";
+import { SegmentGrid } from "./segment-grid";
+import type { LightingPath } from "./types";
+
+export interface Network {
+  pathCount: number;
+  /** Path p's vertices are vertexStart[p] .. vertexStart[p + 1] - 1. */
+  vertexStart: Uint32Array;
+  /** Projected vertices, metres: x at 2i, y at 2i + 1. */
+  xy: Float64Array;
+  /** The input's WGS 84 vertices, for output geometry (cut pieces keep the source vertices). */
+  lonLat: Float64Array;
+  /** Distance along the path from its first vertex to vertex i, metres. */
+  cumM: Float64Array;
+  pathLengthM: Float64Array;
+  /** Segments of positive length: from vertex segmentVertex[s] to the next one. */
+  segmentCount: number;
+  segmentVertex: Uint32Array;
+  segmentPath: Uint32Array;
+  /** Grid index of the segments; null when there are none. */
+  segmentIndex: SegmentGrid | null;
+}
+
+/** Build the network. Paths must have at least 2 positions (inputs.ts checks). */
+export function buildNetwork(paths: readonly LightingPath[], projection: LocalProjection): Network {
+  const pathCount = paths.length;
+  const vertexStart = new Uint32Array(pathCount + 1);
+  for (let p = 0; p < pathCount; p++) {
+    vertexStart[p + 1] = vertexStart[p]! + paths[p]!.coordinates.length;
+  }
+  const vertexCount = vertexStart[pathCount]!;
+  const xy = new Float64Array(vertexCount * 2);
+  const lonLat = new Float64Array(vertexCount * 2);
+  const cumM = new Float64Array(vertexCount);
+  const pathLengthM = new Float64Array(pathCount);
+  const segmentVertex = new Uint32Array(Math.max(0, vertexCount - pathCount));
+  const segmentPath = new Uint32Array(segmentVertex.length);
+  let segmentCount = 0;
+  for (let p = 0; p < pathCount; p++) {
+    const coordinates = paths[p]!.coordinates;
+    const first = vertexStart[p]!;
+    let length = 0;
+    for (let k = 0; k < coordinates.length; k++) {
+      const position = coordinates[k]!;
+      const v = first + k;
+      lonLat[2 * v] = position[0]!;
+      lonLat[2 * v + 1] = position[1]!;
+      projection.forwardInto(position[0]!, position[1]!, xy, v);
+      if (k > 0) {
+        const dx = xy[2 * v]! - xy[2 * v - 2]!;
+        const dy = xy[2 * v + 1]! - xy[2 * v - 1]!;
+        const segmentLength = Math.sqrt(dx * dx + dy * dy);
+        if (segmentLength > 0) {
+          segmentVertex[segmentCount] = v - 1;
+          segmentPath[segmentCount] = p;
+          segmentCount++;
+        }
+        length += segmentLength;
+      }
+      cumM[v] = length;
+    }
+    pathLengthM[p] = length;
+  }
+  let segmentIndex: SegmentGrid | null = null;
+  if (segmentCount > 0) {
+    const boxes = new Float64Array(segmentCount * 4);
+    for (let s = 0; s < segmentCount; s++) {
+      const a = segmentVertex[s]!;
+      const ax = xy[2 * a]!;
+      const ay = xy[2 * a + 1]!;
+      const bx = xy[2 * a + 2]!;
+      const by = xy[2 * a + 3]!;
+      boxes[4 * s] = ax < bx ? ax : bx;
+      boxes[4 * s + 1] = ay < by ? ay : by;
+      boxes[4 * s + 2] = ax < bx ? bx : ax;
+      boxes[4 * s + 3] = ay < by ? by : ay;
+    }
+    segmentIndex = new SegmentGrid(boxes, segmentCount);
+  }
+  return {
+    pathCount,
+    vertexStart,
+    xy,
+    lonLat,
+    cumM,
+    pathLengthM,
+    segmentCount,
+    segmentVertex,
+    segmentPath,
+    segmentIndex,
+  };
+}
+
+/** Receives one interval: on `path`, from `startM` to `endM` along it, on segment `segment`. */
+export type IntervalVisitor = (path: number, startM: number, endM: number, segment: number) => void;
+
+/**
+ * Visit the exact intersection of a circle (centre cx, cy, radius, metres) with every
+ * segment: one interval per segment that the circle's interior crosses, as distances along
+ * the segment's path. Where a circle covers a vertex the intervals of its two segments touch
+ * exactly at the vertex's distance (both use cumM), so a union joins them. A circle that only
+ * touches a segment (one common point) gives nothing.
+ */
+export function forEachCircleInterval(
+  network: Network,
+  cx: number,
+  cy: number,
+  radius: number,
+  visit: IntervalVisitor,
+): void {
+  const grid = network.segmentIndex;
+  if (grid === null || !(radius > 0)) return;
+  const { xy, cumM, segmentVertex, segmentPath } = network;
+  const radius2 = radius * radius;
+  const count = grid.collect(cx - radius, cy - radius, cx + radius, cy + radius);
+  const found = grid.found;
+  for (let k = 0; k < count; k++) {
+    const s = found[k]!;
+    const a = segmentVertex[s]!;
+    const ax = xy[2 * a]!;
+    const ay = xy[2 * a + 1]!;
+    const dx = xy[2 * a + 2]! - ax;
+    const dy = xy[2 * a + 3]! - ay;
+    const length = Math.sqrt(dx * dx + dy * dy);
+    const px = cx - ax;
+    const py = cy - ay;
+    // Along-segment coordinate of the foot of the perpendicular, and the squared distance.
+    const along = (px * dx + py * dy) / length;
+    const perpendicular2 = Math.max(0, px * px + py * py - along * along);
+    if (perpendicular2 >= radius2) continue;
+    const half = Math.sqrt(radius2 - perpendicular2);
+    const t0 = along - half;
+    const t1 = along + half;
+    if (t1 <= 0 || t0 >= length) continue;
+    const base = cumM[a]!;
+    visit(segmentPath[s]!, t0 <= 0 ? base : base + t0, t1 >= length ? cumM[a + 1]! : base + t1, s);
+  }
+}
+
+/** Index of the vertex that starts the segment of `path` containing `distanceM`. */
+function segmentAt(network: Network, path: number, distanceM: number): number {
+  const { cumM, vertexStart } = network;
+  let low = vertexStart[path]!;
+  let high = vertexStart[path + 1]! - 2;
+  if (high < low) return low;
+  // Last vertex with cumM <= distance, at most the second to last.
+  while (low < high) {
+    const mid = (low + high + 1) >>> 1;
+    if (cumM[mid]! <= distanceM) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/**
+ * The WGS 84 position `distanceM` along a path. Interpolated on the source's coordinates in
+ * proportion to the projected segment (a segment is straight in the projection; over tens of
+ * metres the difference to a geodesic is far below a millimetre).
+ */
+export function positionAt(network: Network, path: number, distanceM: number): Position {
+  const v = segmentAt(network, path, distanceM);
+  const { cumM, lonLat } = network;
+  const segmentLength = cumM[v + 1]! - cumM[v]!;
+  if (!(segmentLength > 0) || v + 1 >= network.vertexStart[path + 1]!) {
+    return [lonLat[2 * v]!, lonLat[2 * v + 1]!];
+  }
+  const f = Math.min(1, Math.max(0, (distanceM - cumM[v]!) / segmentLength));
+  return [
+    lonLat[2 * v]! + f * (lonLat[2 * v + 2]! - lonLat[2 * v]!),
+    lonLat[2 * v + 1]! + f * (lonLat[2 * v + 3]! - lonLat[2 * v + 1]!),
+  ];
+}
+
+/** Projected position `distanceM` along a path, into out[0], out[1]. */
+export function projectedAt(
+  network: Network,
+  path: number,
+  distanceM: number,
+  out: Float64Array,
+): void {
+  const v = segmentAt(network, path, distanceM);
+  const { cumM, xy } = network;
+  const segmentLength = cumM[v + 1]! - cumM[v]!;
+  if (!(segmentLength > 0) || v + 1 >= network.vertexStart[path + 1]!) {
+    out[0] = xy[2 * v]!;
+    out[1] = xy[2 * v + 1]!;
+    return;
+  }
+  const f = Math.min(1, Math.max(0, (distanceM - cumM[v]!) / segmentLength));
+  out[0] = xy[2 * v]! + f * (xy[2 * v + 2]! - xy[2 * v]!);
+  out[1] = xy[2 * v + 1]! + f * (xy[2 * v + 3]! - xy[2 * v + 1]!);
+}
+
+/** The WGS 84 line of a path from `startM` to `endM` (the source's vertices in between). */
+export function sliceLine(
+  network: Network,
+  path: number,
+  startM: number,
+  endM: number,
+): Position[] {
+  const line: Position[] = [positionAt(network, path, startM)];
+  const { cumM, lonLat, vertexStart } = network;
+  for (let v = vertexStart[path]!; v < vertexStart[path + 1]!; v++) {
+    const at = cumM[v]!;
+    if (at > startM && at < endM) line.push([lonLat[2 * v]!, lonLat[2 * v + 1]!]);
+  }
+  line.push(positionAt(network, path, endM));
+  return line;
+}
+
+/**
+ * Smallest distance from a projected point to the stretch of `path` between `startM` and
+ * `endM`, metres.
+ */
+export function distanceToStretchM(
+  network: Network,
+  path: number,
+  startM: number,
+  endM: number,
+  x: number,
+  y: number,
+): number {
+  const { cumM, xy, vertexStart } = network;
+  let best = Number.POSITIVE_INFINITY;
+  const last = vertexStart[path + 1]! - 1;
+  for (let v = vertexStart[path]!; v < last; v++) {
+    const s0 = cumM[v]!;
+    const s1 = cumM[v + 1]!;
+    if (s1 < startM || s0 > endM || !(s1 > s0)) continue;
+    const ax = xy[2 * v]!;
+    const ay = xy[2 * v + 1]!;
+    const dx = xy[2 * v + 2]! - ax;
+    const dy = xy[2 * v + 3]! - ay;
+    const length = s1 - s0;
+    const from = Math.max(0, startM - s0);
+    const to = Math.min(length, endM - s0);
+    const along = ((x - ax) * dx + (y - ay) * dy) / length;
+    const t = Math.min(to, Math.max(from, along)) / length;
+    const ex = x - (ax + t * dx);
+    const ey = y - (ay + t * dy);
+    const distance = Math.sqrt(ex * ex + ey * ey);
+    if (distance < best) best = distance;
+  }
+  return best;
+}
+
+/** The nearest path to a projected point within `maxM`: path, distance along it, distance to it. */
+export function nearestOnNetwork(
+  network: Network,
+  x: number,
+  y: number,
+  maxM: number,
+): { path: number; alongM: number; distanceM: number } | null {
+  const index = network.segmentIndex;
+  if (index === null) return null;
+  const { xy, cumM, segmentVertex, segmentPath } = network;
+  let best: { path: number; alongM: number; distanceM: number } | null = null;
+  index.search(x - maxM, y - maxM, x + maxM, y + maxM, (s) => {
+    const a = segmentVertex[s]!;
+    const ax = xy[2 * a]!;
+    const ay = xy[2 * a + 1]!;
+    const dx = xy[2 * a + 2]! - ax;
+    const dy = xy[2 * a + 3]! - ay;
+    const length2 = dx * dx + dy * dy;
+    const t = Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / length2));
+    const ex = x - (ax + t * dx);
+    const ey = y - (ay + t * dy);
+    const distance = Math.sqrt(ex * ex + ey * ey);
+    if (distance <= maxM && (best === null || distance < best.distanceM)) {
+      best = {
+        path: segmentPath[s]!,
+        alongM: cumM[a]! + t * (cumM[a + 1]! - cumM[a]!),
+        distanceM: distance,
+      };
+    }
+  });
+  return best;
+}
