@@ -35,10 +35,10 @@
  * allocated per point), pairs with lines and polygons through Flatbush (and KDBush for the
  * points), complete linkage on adjacency lists and a union-find that allocate nothing per
  * join. groupSites (sitesOfIndex) then builds the Site objects. On the 2-core benchmark
- * machine 100,000 points (70,335 sites) are partitioned in about 95 ms and grouped into Site
- * objects in 230-350 ms: most of the difference is allocating and collecting the 48 MB of
- * objects. 5,000 points take 7-10 ms (all pairs with haversine: 1.3-1.9 s); see
- * test/bench/sites.bench.ts and docs/benchmarks.md.
+ * machine 100,000 points (70,335 sites) are partitioned in 95-145 ms (median; 70-110 ms at
+ * best) and grouped into Site objects in 210-350 ms: most of the difference is allocating
+ * and collecting the 48 MB of objects. 5,000 points take 7-10 ms (all pairs with
+ * haversine: 1.3-1.5 s); see test/bench/sites.bench.ts and docs/benchmarks.md.
  */
 import Flatbush from "flatbush";
 import type { Position } from "geojson";
