@@ -14,6 +14,7 @@ import type {
   CoverageResult,
   DarkGap,
   IlluminanceResult,
+  LengthTotals,
 } from "../domain/lighting";
 import { isStringKey } from "../i18n/strings";
 import { label, t } from "../state/i18n";
@@ -266,33 +267,50 @@ function ScrollArea(props: { label: string; children: preact.ComponentChildren }
   );
 }
 
-function ClassTable(props: { rows: ClassSummary[]; illuminance: boolean }) {
+/** One row of a summary table: path lengths by state, and compliance in illuminance mode. */
+interface SummaryRow {
+  key: string;
+  label: string;
+  totals: LengthTotals & { compliantShare: number | null };
+  /** The path class's target P class (per class only). */
+  target?: string | null;
+}
+
+function SummaryTable(props: {
+  caption: string;
+  firstHeader: string;
+  rows: SummaryRow[];
+  illuminance: boolean;
+  withTarget: boolean;
+  testId: string;
+}) {
+  const target = props.illuminance && props.withTarget;
   return (
-    <ScrollArea label={t("lightingTableCaption")}>
-      <table class="data-table" data-testid="lighting-class-table">
-        <caption>{t("lightingTableCaption")}</caption>
+    <ScrollArea label={props.caption}>
+      <table class="data-table" data-testid={props.testId}>
+        <caption>{props.caption}</caption>
         <thead>
           <tr>
-            <th scope="col">{t("lightingPathClass")}</th>
+            <th scope="col">{props.firstHeader}</th>
             <th scope="col">{t("lightingLengthKm")}</th>
             <th scope="col">{t("lightingLitShare")}</th>
             <th scope="col">{t("lightingUnlitKm")}</th>
             <th scope="col">{t("lightingDarkKm")}</th>
-            {props.illuminance && <th scope="col">{t("lightingTarget")}</th>}
+            {target && <th scope="col">{t("lightingTarget")}</th>}
             {props.illuminance && <th scope="col">{t("lightingCompliantShare")}</th>}
           </tr>
         </thead>
         <tbody>
-          {props.rows.map((row) => (
-            <tr key={row.pathClass}>
-              <th scope="row">{pathClassLabel(row.pathClass)}</th>
-              <td>{km(row.pathsM)}</td>
-              <td>{percent(row.pathsM > 0 ? row.litByLampM / row.pathsM : 0)}</td>
-              <td>{km(row.unlitM)}</td>
-              <td>{km(row.darkM)}</td>
-              {props.illuminance && <td>{row.targetClass ?? "–"}</td>}
+          {props.rows.map(({ key, label: rowLabel, totals, target: rowTarget }) => (
+            <tr key={key}>
+              <th scope="row">{rowLabel}</th>
+              <td>{km(totals.pathsM)}</td>
+              <td>{percent(totals.pathsM > 0 ? totals.litByLampM / totals.pathsM : 0)}</td>
+              <td>{km(totals.unlitM)}</td>
+              <td>{km(totals.darkM)}</td>
+              {target && <td>{rowTarget ?? "–"}</td>}
               {props.illuminance && (
-                <td>{row.compliantShare === null ? "–" : percent(row.compliantShare)}</td>
+                <td>{totals.compliantShare === null ? "–" : percent(totals.compliantShare)}</td>
               )}
             </tr>
           ))}
@@ -302,36 +320,35 @@ function ClassTable(props: { rows: ClassSummary[]; illuminance: boolean }) {
   );
 }
 
+function ClassTable(props: { rows: ClassSummary[]; illuminance: boolean }) {
+  return (
+    <SummaryTable
+      caption={t("lightingTableCaption")}
+      firstHeader={t("lightingPathClass")}
+      testId="lighting-class-table"
+      illuminance={props.illuminance}
+      withTarget
+      rows={props.rows.map((row) => ({
+        key: row.pathClass,
+        label: pathClassLabel(row.pathClass),
+        totals: row,
+        target: row.targetClass,
+      }))}
+    />
+  );
+}
+
 /** The same figures per priority area (the project's priority-area layers). */
 function AreaTable(props: { rows: AreaSummary[]; illuminance: boolean }) {
   return (
-    <ScrollArea label={t("lightingAreaCaption")}>
-      <table class="data-table" data-testid="lighting-area-table">
-        <caption>{t("lightingAreaCaption")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("lightingArea")}</th>
-            <th scope="col">{t("lightingLengthKm")}</th>
-            <th scope="col">{t("lightingLitShare")}</th>
-            <th scope="col">{t("lightingUnlitKm")}</th>
-            {props.illuminance && <th scope="col">{t("lightingCompliantShare")}</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((row) => (
-            <tr key={row.id}>
-              <th scope="row">{row.name ?? row.id}</th>
-              <td>{km(row.pathsM)}</td>
-              <td>{percent(row.pathsM > 0 ? row.litByLampM / row.pathsM : 0)}</td>
-              <td>{km(row.unlitM)}</td>
-              {props.illuminance && (
-                <td>{row.compliantShare === null ? "–" : percent(row.compliantShare)}</td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </ScrollArea>
+    <SummaryTable
+      caption={t("lightingAreaCaption")}
+      firstHeader={t("lightingArea")}
+      testId="lighting-area-table"
+      illuminance={props.illuminance}
+      withTarget={false}
+      rows={props.rows.map((row) => ({ key: row.id, label: row.name ?? row.id, totals: row }))}
+    />
   );
 }
 

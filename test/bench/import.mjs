@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { launchTablet, ms, printTable } from "./lib.mjs";
+import { launchTablet, ms, printTable, recordLongTasks } from "./lib.mjs";
 
 const FILE = "lamps/montpellier_eclairage_public.geojson";
 
@@ -18,14 +18,7 @@ export async function benchImport({ root, url }) {
   const { context, close } = await launchTablet();
   try {
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.addInitScript(() => {
-      window.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) {
-          window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
-        }
-      }).observe({ type: "longtask", buffered: true });
-    });
+    await recordLongTasks(page);
     await page.goto(url);
     await page.getByRole("button", { name: "Kom igång" }).click();
     await page.getByLabel("Projektets namn").fill("Montpellier");

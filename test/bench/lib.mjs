@@ -210,3 +210,18 @@ export async function waitForMark(page, name, timeout = 60_000) {
   );
   return handle.jsonValue();
 }
+
+/**
+ * Record the page's long tasks (main-thread tasks over 50 ms, PerformanceObserver
+ * "longtask") in `window.__longTasks` as { start, duration }, from the first script on.
+ */
+export async function recordLongTasks(page) {
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+      }
+    }).observe({ type: "longtask", buffered: true });
+  });
+}

@@ -8,7 +8,7 @@
  * building the model, analysing), which the app reports; that is the last row.
  */
 import { join } from "node:path";
-import { launchTablet, ms, printTable } from "./lib.mjs";
+import { launchTablet, ms, printTable, recordLongTasks } from "./lib.mjs";
 
 const FILE = "osm/helsinki_centre_highways_lamps.geojson";
 
@@ -40,14 +40,7 @@ export async function benchLightingUi({ root, url }) {
   const { context, close } = await launchTablet();
   try {
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.addInitScript(() => {
-      window.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) {
-          window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
-        }
-      }).observe({ type: "longtask", buffered: true });
-    });
+    await recordLongTasks(page);
     await page.goto(url);
     await page.getByRole("button", { name: "Kom igång" }).click();
     await page.getByLabel("Projektets namn").fill("Helsingfors");

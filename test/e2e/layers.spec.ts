@@ -1,12 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { strFromU8, unzipSync } from "fflate";
-import { collectConsoleErrors, countColours } from "./helpers";
-
-const HELSINKI = new URL(
-  "../../../shared/data/osm/helsinki_centre_highways_lamps.geojson",
-  import.meta.url,
-);
+import { collectConsoleErrors, countColours, HELSINKI, projectWithHelsinki } from "./helpers";
 
 test("import Helsinki's paths and lamps through the UI; they show on the map with attribution", async ({
   page,
@@ -120,18 +115,7 @@ test("a project exported as GeoPackage in the browser reads back through the imp
   page,
 }) => {
   const errors = collectConsoleErrors(page);
-  await page.goto("./");
-  await page.getByRole("button", { name: "Kom igång" }).click();
-  await page.getByLabel("Projektets namn").fill("Paketet");
-  await page.getByRole("button", { name: "Skapa projekt" }).click();
-  await page.getByTestId("layer-input").setInputFiles({
-    name: "helsinki_centre_highways_lamps.geojson",
-    mimeType: "application/geo+json",
-    buffer: await readFile(HELSINKI),
-  });
-  await page.getByRole("button", { name: "Importera 4498 objekt" }).click();
-  const layerList = page.getByRole("region", { name: "Underlag (lager)" });
-  await expect(layerList.getByText(/Gatubelysning \(lampor\) · 586 objekt/)).toBeVisible();
+  await projectWithHelsinki(page, "Paketet");
 
   const [download] = await Promise.all([
     page.waitForEvent("download"),

@@ -2,15 +2,9 @@
  * Issue 5 end to end: Helsinki's paths and lamps imported through the UI, the lighting
  * analysis run in the app (in a Web Worker), coloured paths on the map and the summary.
  */
-import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { collectConsoleErrors, countColours, setNight } from "./helpers";
-
-const HELSINKI = new URL(
-  "../../../shared/data/osm/helsinki_centre_highways_lamps.geojson",
-  import.meta.url,
-);
+import { collectConsoleErrors, countColours, projectWithHelsinki, setNight } from "./helpers";
 
 test("the lighting analysis of Helsinki's centre runs in a worker and colours the paths", async ({
   page,
@@ -18,18 +12,7 @@ test("the lighting analysis of Helsinki's centre runs in a worker and colours th
   const errors = collectConsoleErrors(page);
   const workers: string[] = [];
   page.on("worker", (worker) => workers.push(worker.url()));
-  await page.goto("./");
-  await page.getByRole("button", { name: "Kom igång" }).click();
-  await page.getByLabel("Projektets namn").fill("Helsingfors belysning");
-  await page.getByRole("button", { name: "Skapa projekt" }).click();
-  await page.getByTestId("layer-input").setInputFiles({
-    name: "helsinki_centre_highways_lamps.geojson",
-    mimeType: "application/geo+json",
-    buffer: await readFile(HELSINKI),
-  });
-  await page.getByRole("button", { name: "Importera 4498 objekt" }).click();
-  const layerList = page.getByRole("region", { name: "Underlag (lager)" });
-  await expect(layerList.getByText(/Gatubelysning \(lampor\) · 586 objekt/)).toBeVisible();
+  await projectWithHelsinki(page, "Helsingfors belysning");
 
   await page.getByRole("link", { name: "Analysera belysningen" }).click();
   await page.getByLabel("Räckvidd per lampa (meter)").fill("20");

@@ -58,6 +58,25 @@ async function editNote(page: Page, walkName: string, note: string) {
   await expect(page.getByRole("heading", { name: "Ändra observation" })).toBeHidden();
 }
 
+/**
+ * Team 1 saves its walk as a backup file, and the file reaches the second tablet (cable,
+ * AirDrop, USB stick), which loads it on the project screen.
+ */
+async function sendWalk(from: Page, to: Page, fileName: string) {
+  await from.getByRole("link", { name: "Om vandringen" }).click();
+  const bytes = await download(from, () =>
+    from
+      .getByRole("region", { name: "Säkerhetskopia" })
+      .getByRole("button", { name: "Spara säkerhetskopia" })
+      .click(),
+  );
+  await to.goto(`${to.url().replace(/#.*$/, "")}#/`);
+  await to.getByRole("link", { name: /Västerås 2027/ }).click();
+  await to
+    .getByTestId("project-merge-input")
+    .setInputFiles([{ name: fileName, mimeType: "application/octet-stream", buffer: bytes }]);
+}
+
 async function download(page: Page, click: () => Promise<void>): Promise<Buffer> {
   const [file] = await Promise.all([page.waitForEvent("download"), click()]);
   return readFile((await file.path())!);
@@ -125,20 +144,7 @@ test("two tablets walk offline; one merges the other's walk and both reports of 
   await reportBrokenLampWithPhoto(second, "#604020", "Mörkt vid stolpen");
 
   // Team 1 saves its walk; the file reaches the second tablet (cable, AirDrop, USB stick).
-  await page.getByRole("link", { name: "Om vandringen" }).click();
-  const walkFile = await download(page, () =>
-    page
-      .getByRole("region", { name: "Säkerhetskopia" })
-      .getByRole("button", { name: "Spara säkerhetskopia" })
-      .click(),
-  );
-  await second.goto(`${appUrl}#/`);
-  await second.getByRole("link", { name: /Västerås 2027/ }).click();
-  await second
-    .getByTestId("project-merge-input")
-    .setInputFiles([
-      { name: "Grupp 1.lykta", mimeType: "application/octet-stream", buffer: walkFile },
-    ]);
+  await sendWalk(page, second, "Grupp 1.lykta");
   // Project, walk, observation and photo: the observation and its photo are new here, the
   // project unchanged, the walk record updated (its backup time).
   await expect(second.getByTestId("merge-summary")).toHaveText(
@@ -218,20 +224,7 @@ test("two tablets walk offline; one merges the other's walk and both reports of 
   // on both tablets, the other goes to the conflict log, and a person can choose it instead.
   await editNote(second, "Grupp 1", "Lampan byttes i går");
   await editNote(page, "Grupp 1", "Fortfarande släckt");
-  await page.getByRole("link", { name: "Om vandringen" }).click();
-  const walkFileAgain = await download(page, () =>
-    page
-      .getByRole("region", { name: "Säkerhetskopia" })
-      .getByRole("button", { name: "Spara säkerhetskopia" })
-      .click(),
-  );
-  await second.goto(`${appUrl}#/`);
-  await second.getByRole("link", { name: /Västerås 2027/ }).click();
-  await second
-    .getByTestId("project-merge-input")
-    .setInputFiles([
-      { name: "Grupp 1 igen.lykta", mimeType: "application/octet-stream", buffer: walkFileAgain },
-    ]);
+  await sendWalk(page, second, "Grupp 1 igen.lykta");
   await expect(second.getByTestId("merge-summary")).toContainText("1 konflikter sparade.");
   const log = second.getByTestId("conflicts");
   await expect(log.getByRole("heading", { level: 2 })).toHaveText("Konflikter (1)");
