@@ -16,6 +16,8 @@
  *   8. lighting analysis: Helsinki and a 2,200 km / 47,000-lamp synthetic city; coverage,
  *      illuminance, all pairs on a part, scenarios (vitest bench); `lykta lighting` against
  *      SpatiaLite/GEOS as whole processes (test/bench/lighting.mjs)
+ *  10. the budget plan: a multiple-choice knapsack over 5,000 candidates at 10 MSEK / 100 SEK,
+ *      exact vs a plain DP, and the LP greedy (vitest bench)
  *
  * Benchmarks report numbers; they are not tests. Exit code 0 unless something failed to
  * run. Fixed sizes, seeded PRNG (mulberry32).
@@ -75,6 +77,7 @@ const PARTS = [
   "sites",
   "lighting",
   "lighting-ui",
+  "plan",
 ];
 const TARGETS = {
   interactiveMs: 1500,
@@ -83,6 +86,7 @@ const TARGETS = {
   importMs: 5000,
   longTaskMs: 200,
   sitesMs: 150,
+  planMs: 500,
 };
 /** The whole run is stopped (and cleaned up) if it takes longer than this. */
 const WATCHDOG_MS = 10 * 60_000;
@@ -193,6 +197,33 @@ async function benchSitesWithVitest() {
   // the same with every Site object built (groupSites).
   const [partition, objects] = json.files[0].groups[0].benchmarks;
   return { partition, objects };
+}
+
+async function benchPlanWithVitest() {
+  const report = join(root, ".cache", "bench-plan.json");
+  rmSync(report, { force: true });
+  await runCommand(
+    "npx",
+    ["vitest", "bench", "--run", "test/bench/plan.bench.ts", "--outputJson", report],
+    { cwd: root, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } },
+  );
+  const json = JSON.parse(readFileSync(report, "utf8"));
+  const [group] = json.files[0].groups;
+  const fastest = Math.min(...group.benchmarks.map((entry) => entry.median));
+  const runs = Math.min(...group.benchmarks.map((entry) => entry.sampleCount));
+  printTable(
+    `10. ${group.fullName.split(" > ").at(-1)} (vitest bench, Node; ${runs}+ runs each after warm-up)`,
+    ["approach", "median", "min", "max", "vs fastest"],
+    group.benchmarks.map((entry) => [
+      entry.name,
+      time(entry.median),
+      time(entry.min),
+      time(entry.max),
+      `${(entry.median / fastest).toFixed(2)}x`,
+    ]),
+  );
+  // The first entry is the exact solver, the figure the target applies to.
+  return { exact: group.benchmarks[0] };
 }
 
 async function main() {
@@ -490,6 +521,18 @@ async function main() {
     ]);
   }
 
+  // ---- 10: the budget plan, in Node ---------------------------------------------------------
+  if (wants("plan")) {
+    log("10. budget plan knapsack (vitest bench)");
+    const plan = await benchPlanWithVitest();
+    summary.set("plan", [
+      "exact budget plan, 5,000 candidates, 10 MSEK at 100 SEK (median)",
+      ms(plan.exact.median),
+      `< ${TARGETS.planMs} ms`,
+      verdict(plan.exact.median < TARGETS.planMs),
+    ]);
+  }
+
   printTable(
     "Summary",
     ["figure", "measured", "target", "result"],
@@ -503,6 +546,7 @@ async function main() {
       "lighting-ui",
       "sites",
       "sites-objects",
+      "plan",
       "lighting-coverage",
       "lighting-parse",
       "lighting-illuminance",
