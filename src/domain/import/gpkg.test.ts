@@ -22,6 +22,7 @@ import {
   isSqliteFile,
   loadSqlJs,
 } from "./gpkg";
+import { mutate, signedArea } from "./import.fixtures";
 import { detectFormat, importFile } from "./index";
 import type { ImportIssue, ImportResult, ImportSuccess } from "./types";
 
@@ -244,15 +245,6 @@ function expectSameGeometry(actual: Geometry, expected: Geometry, tolerance: num
     expect(Math.abs(position[0]! - b[i]![0]!), `x of ${i}`).toBeLessThanOrEqual(tolerance);
     expect(Math.abs(position[1]! - b[i]![1]!), `y of ${i}`).toBeLessThanOrEqual(tolerance);
   }
-}
-
-/** Twice the signed area; positive when counterclockwise. */
-function signedArea(ring: readonly Position[]): number {
-  let sum = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    sum += (ring[j]![0]! - ring[i]![0]!) * (ring[j]![1]! + ring[i]![1]!);
-  }
-  return sum;
 }
 
 function expectLamps(result: ImportSuccess, tolerance: number) {
@@ -744,31 +736,6 @@ describe("speed", () => {
     expect(elapsedMs).toBeLessThan(2000);
   }, 30_000);
 });
-
-/** A seeded mutation: cut off, bytes overwritten, a range deleted or a range repeated. */
-function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
-  const at = Math.floor(random() * bytes.length);
-  switch (Math.floor(random() * 4)) {
-    case 0:
-      return bytes.slice(0, at);
-    case 1: {
-      const copy = bytes.slice();
-      for (let n = 1 + Math.floor(random() * 8); n > 0; n -= 1) {
-        copy[Math.floor(random() * copy.length)] = Math.floor(random() * 256);
-      }
-      return copy;
-    }
-    case 2: {
-      const length = 1 + Math.floor(random() * 64);
-      return new Uint8Array([...bytes.subarray(0, at), ...bytes.subarray(at + length)]);
-    }
-    default: {
-      const length = 1 + Math.floor(random() * 64);
-      const part = bytes.subarray(at, at + length);
-      return new Uint8Array([...bytes.subarray(0, at), ...part, ...part, ...bytes.subarray(at)]);
-    }
-  }
-}
 
 /** What every import must give: one translated sentence, or valid WGS 84 features. */
 function expectSound(result: ImportResult, label: string) {
