@@ -2,6 +2,7 @@
 import { EMPTY_LAYER_FIELDS } from "./layers";
 import { EMPTY_OBSERVATION_FIELDS } from "./observation";
 import { EMPTY_PHOTO_FIELDS } from "./photo";
+import { EMPTY_FOLLOW_UP_FIELDS } from "./plan/follow-up";
 import { EMPTY_PROJECT_FIELDS } from "./project";
 import type { RecordKind } from "./record";
 import { EMPTY_SITE_LINK_FIELDS } from "./site-link";
@@ -17,4 +18,5 @@ export const EMPTY_FIELDS: Readonly<Record<RecordKind, object>> = {
   trackChunk: EMPTY_TRACK_CHUNK_FIELDS,
   layer: EMPTY_LAYER_FIELDS,
   siteLink: EMPTY_SITE_LINK_FIELDS,
+  followUp: EMPTY_FOLLOW_UP_FIELDS,
 };

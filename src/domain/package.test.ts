@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { testContext } from "../../test/fixtures/context";
 import { sha256Hex } from "./hash";
 import { mergeRecords } from "./merge";
+import { mergePackages } from "./merge-set";
 import { createObservation, EMPTY_OBSERVATION_FIELDS, type ObservationFields } from "./observation";
 import {
   buildPackage,
@@ -11,6 +12,7 @@ import {
   packageFileName,
   readPackage,
 } from "./package";
+import { changeFollowUp, type FollowUpAction, type FollowUpRecord } from "./plan/follow-up";
 import { createProject } from "./project";
 import { CURRENT_SHAPE_VERSION, editRecord, tombstoneRecord } from "./record";
 
@@ -280,6 +282,59 @@ describe("Lykta packages", () => {
         detail: "conflict entry has no recordId",
       },
     ]);
+  });
+
+  it("carries follow-ups; two tablets' packages merge to one follow-up with both changes", async () => {
+    const onA = testContext("tablet-a", 41);
+    const onB = testContext("tablet-b", 42);
+    const project = createProject({ name: "Vivalla 2027", organisation: "Örebro kommun" }, onA);
+    const action: FollowUpAction = {
+      key: "remove_graffiti:site-7",
+      defaultOwner: "street_department",
+      defaultDeadlineAt: 1_800_086_400_000,
+    };
+    const change = async (patch: Parameters<typeof changeFollowUp>[3], ctx: typeof onA) => {
+      const result = await changeFollowUp(undefined, project.id, action, patch, ctx);
+      if (!result.ok) throw new Error(result.problem.detail);
+      return result.record;
+    };
+    // Offline, each tablet starts the follow-up of the same action with its own change.
+    const fromA = await change(
+      { owner: "property_owner", note: "Fastighetsägaren kontaktad" },
+      onA,
+    );
+    const fromB = await change({ status: "done" }, onB);
+    const pack = (records: FollowUpRecord[], by: string) =>
+      buildPackage(
+        {
+          appVersion: "0.1.0",
+          createdAt: 1_800_000_500_000,
+          createdBy: by,
+          scope: { projectId: project.id },
+        },
+        [project, ...records],
+        new Map(),
+      );
+    const readA = await readPackage(pack([fromA], "tablet-a"));
+    const readB = await readPackage(pack([fromB], "tablet-b"));
+    if (!readA.ok || !readB.ok) throw new Error("package refused");
+    expect(readA.content.records).toContainEqual(fromA);
+    const merged = mergePackages([readA.content, readB.content]);
+    if (!merged.ok) throw new Error(merged.problem.detail);
+    const followUps = merged.content.records.filter((record) => record.kind === "followUp");
+    expect(followUps).toHaveLength(1);
+    expect(followUps[0]!.id).toBe(fromA.id);
+    expect(followUps[0]!.fields).toEqual({
+      actionKey: action.key,
+      owner: "property_owner",
+      status: "done",
+      deadlineAt: action.defaultDeadlineAt,
+      rejectedReason: "",
+      note: "Fastighetsägaren kontaktad",
+      statusChangedAt: fromB.fields.statusChangedAt,
+    });
+    expect(merged.summary.conflicts).toEqual([]);
+    expect(merged.content.conflicts).toEqual([]);
   });
 
   it("names files safely", () => {

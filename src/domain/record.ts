@@ -36,7 +36,8 @@ export type RecordKind =
   | "track"
   | "trackChunk"
   | "layer"
-  | "siteLink";
+  | "siteLink"
+  | "followUp";
 
 /** Key of the tombstone's own clock entry. No record kind may have a field with this name. */
 export const DELETED_CLOCK_KEY = "deleted";

@@ -18,6 +18,7 @@ import {
 } from "../domain/observation";
 import type { PackageContent, PackageProblem } from "../domain/package";
 import { createPhotoRecord, type PhotoFields } from "../domain/photo";
+import type { FollowUpRecord } from "../domain/plan/follow-up";
 import {
   createProject,
   type ProjectFields,
@@ -38,6 +39,7 @@ import {
 import { announceChanges, onChanges } from "../storage/broadcast";
 import { processPhoto } from "../workers/photo-processing";
 import { loadConflicts } from "./conflicts";
+import { refreshFollowUpsFor, setFollowUps } from "./follow-up";
 import { formatBytes, t } from "./i18n";
 import { navigate } from "./router";
 import { ctx, db, notify, reportStorageError } from "./session";
@@ -118,6 +120,7 @@ export async function commit(
 
 function refreshListsFor(records: readonly SyncedRecord[]) {
   refreshSitesFor(records);
+  refreshFollowUpsFor(records);
   for (const record of records) {
     if (record.kind === "project") {
       const others = projects.value.filter((project) => project.id !== record.id);
@@ -175,11 +178,13 @@ export async function loadWalks(projectId: string): Promise<void> {
     (layer) => !layer.deleted,
   );
   const links = await store.listProjectKind<SiteLinkRecord>(projectId, "siteLink");
+  const followUps = await store.listProjectKind<FollowUpRecord>(projectId, "followUp");
   batch(() => {
     walks.value = list;
     walkCounts.value = counts;
     projectLayers.value = layers;
     setProjectObservations(projectId, observations, links);
+    setFollowUps(projectId, followUps);
   });
 }
 
@@ -526,9 +531,9 @@ export async function saveBackup(walkId: string): Promise<string | null> {
 }
 
 /**
- * Save a whole project (every walk, photos, layers' records, a planner's site decisions) as
- * one .lykta file: what a coordinator hands to each tablet before a walk, or keeps as the
- * merged result after one.
+ * Save a whole project (every walk, photos, layers' records, a planner's site decisions, the
+ * plan's follow-ups) as one .lykta file: what a coordinator hands to each tablet before a
+ * walk, or keeps as the merged result after one.
  */
 export async function saveProjectPackage(projectId: string): Promise<string | null> {
   const store = db();
@@ -543,6 +548,7 @@ export async function saveProjectPackage(projectId: string): Promise<string | nu
       "trackChunk",
       "layer",
       "siteLink",
+      "followUp",
     ] as const;
     const lists = await Promise.all(kinds.map((kind) => store.listProjectKind(projectId, kind)));
     const records: SyncedRecord[] = [project, ...lists.flat()];

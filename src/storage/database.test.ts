@@ -9,6 +9,7 @@ import {
   EMPTY_OBSERVATION_FIELDS,
   type ObservationFields,
 } from "../domain/observation";
+import { changeFollowUp, type FollowUpAction } from "../domain/plan/follow-up";
 import { createProject } from "../domain/project";
 import {
   createRecord,
@@ -201,6 +202,36 @@ describe("writes", () => {
       "walk",
     ]);
     expect(await db.listProjectKind(project.id, "observation")).toEqual([observation]);
+    db.close();
+  });
+
+  it("stores follow-ups by project, and merges another tablet's copy of one field by field", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const a = testContext("tablet-a", 7);
+    const b = testContext("tablet-b", 8);
+    const project = createProject({ name: "Vivalla", organisation: "Örebro kommun" }, a);
+    const action: FollowUpAction = {
+      key: "clear_brush:site-4",
+      defaultOwner: "park_department",
+      defaultDeadlineAt: null,
+    };
+    const change = async (patch: Parameters<typeof changeFollowUp>[3], ctx: typeof a) => {
+      const result = await changeFollowUp(undefined, project.id, action, patch, ctx);
+      if (!result.ok) throw new Error(result.problem.detail);
+      return result.record;
+    };
+    const local = await change({ status: "planned" }, a);
+    await db.putRecords([project, local]);
+    // Read back exactly, clocks included (packed on disk with field names the codec does not list).
+    expect(await db.listProjectKind(project.id, "followUp")).toEqual([local]);
+    expect(await db.getRecord(local.id)).toEqual(local);
+    const remote = await change({ owner: "property_owner" }, b);
+    const result = await db.applyRecords([remote]);
+    expect(result).toMatchObject({ added: 0, updated: 1, conflicts: [] });
+    expect((await db.getRecord(local.id))!.fields).toMatchObject({
+      owner: "property_owner",
+      status: "planned",
+    });
     db.close();
   });
 
