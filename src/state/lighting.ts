@@ -6,7 +6,12 @@
 import { signal } from "@preact/signals";
 import type { Position } from "geojson";
 import type { CoverageResult, IlluminanceResult } from "../domain/lighting";
-import type { LightingMode, LightingReply, LightingRequest } from "../workers/lighting-protocol";
+import type {
+  LightingMode,
+  LightingReply,
+  LightingRequest,
+  PlanRequest,
+} from "../workers/lighting-protocol";
 import { db } from "./session";
 import { projectObservations } from "./sites";
 import { projectLayers } from "./store";
@@ -51,10 +56,13 @@ function getWorker(): Worker {
   return worker;
 }
 
-function ask(request: LightingRequest): Promise<LightingReply> {
+/** Send a request to the lighting worker and wait for the reply with its id. */
+export function askLightingWorker<Reply extends { id: number }>(
+  request: LightingRequest | PlanRequest,
+): Promise<Reply> {
   return new Promise((resolve) => {
     const target = getWorker();
-    const onMessage = (event: MessageEvent<LightingReply>) => {
+    const onMessage = (event: MessageEvent<Reply>) => {
       if (event.data.id !== request.id) return;
       target.removeEventListener("message", onMessage);
       resolve(event.data);
@@ -64,12 +72,13 @@ function ask(request: LightingRequest): Promise<LightingReply> {
   });
 }
 
-/** Run the analysis of the open project's visible layers in the worker. */
-export async function runLighting(
-  projectId: string,
-  mode: LightingMode,
-  radiusM: number | null,
-): Promise<void> {
+/** A request id for the lighting worker. */
+export function nextRequestId(): number {
+  return nextId++;
+}
+
+/** The open project's layer files by role, for the worker. */
+export async function projectLayerBlobs(projectId: string) {
   const layers = projectLayers.value.filter((layer) => layer.projectId === projectId);
   const blobsOf = async (role: string) => {
     const blobs: Blob[] = [];
@@ -86,6 +95,16 @@ export async function runLighting(
     blobsOf("poi"),
     blobsOf("priority_areas"),
   ]);
+  return { paths, lamps, pois, areas };
+}
+
+/** Run the analysis of the open project's visible layers in the worker. */
+export async function runLighting(
+  projectId: string,
+  mode: LightingMode,
+  radiusM: number | null,
+): Promise<void> {
+  const { paths, lamps, pois, areas } = await projectLayerBlobs(projectId);
   if (paths.length === 0 || lamps.length === 0) {
     lighting.value = {
       state: "failed",
@@ -97,9 +116,9 @@ export async function runLighting(
   lighting.value = { state: "running", projectId, mode };
   selectedGap.value = null;
   const started = performance.now();
-  const reply = await ask({
+  const reply = await askLightingWorker<LightingReply>({
     type: "analyse",
-    id: nextId++,
+    id: nextRequestId(),
     mode,
     radiusM,
     paths,

@@ -2,6 +2,9 @@
 import type { Feature, Geometry, Position } from "geojson";
 import type { CoverageResult, IlluminanceResult } from "../domain/lighting";
 import type { ObservationRecord } from "../domain/observation";
+import type { BenefitWeights, CostCatalogue } from "../domain/plan/catalogue";
+import type { PlanCandidates } from "../domain/plan/plan";
+import type { Site } from "../domain/sites";
 
 export type LightingMode = "coverage" | "illuminance";
 
@@ -19,6 +22,19 @@ export interface LightingRequest {
   /** The project's live observations (broken lamps, dark reports, lux readings). */
   observations: ObservationRecord[];
 }
+
+/** The budget plan's candidates (src/domain/plan): the analysis, then actions and groups. */
+export interface PlanRequest extends Omit<LightingRequest, "type"> {
+  type: "plan";
+  /** The project's sites (derived on the page from observations and site links). */
+  sites: Site[];
+  costs: CostCatalogue;
+  weights: BenefitWeights;
+}
+
+export type PlanReply =
+  | { type: "planned"; id: number; candidates: PlanCandidates; timingsMs: { totalMs: number } }
+  | { type: "failed"; id: number; message: string };
 
 export type LightingReply =
   | {

@@ -17,7 +17,14 @@ import {
   pieceFeatures,
   poisFromFeatures,
 } from "../domain/lighting";
-import type { LayerFeatures, LightingReply, LightingRequest } from "./lighting-protocol";
+import { buildCandidates } from "../domain/plan/plan";
+import type {
+  LayerFeatures,
+  LightingReply,
+  LightingRequest,
+  PlanReply,
+  PlanRequest,
+} from "./lighting-protocol";
 
 const PATH_CLASSES = pathClassesData as PathClassesFile;
 const CLASSES = lightingClassesData as LightingClassesFile;
@@ -32,8 +39,8 @@ async function featuresOf(blobs: readonly Blob[]): Promise<LayerFeatures> {
   return all;
 }
 
-async function analyse(request: LightingRequest): Promise<LightingReply> {
-  const started = performance.now();
+/** Read the layers and build the model: what the analysis and the plan share. */
+async function modelOf(request: Omit<LightingRequest, "type">) {
   const [pathFeatures, lampFeatures, poiFeatures, areaFeatures] = await Promise.all([
     featuresOf(request.paths),
     featuresOf(request.lamps),
@@ -42,17 +49,48 @@ async function analyse(request: LightingRequest): Promise<LightingReply> {
   ]);
   const paths = pathsFromFeatures(pathFeatures, { pathClasses: PATH_CLASSES });
   const lamps = lampsFromFeatures(lampFeatures);
+  const pois = poisFromFeatures(poiFeatures);
+  const areas = areasFromFeatures(areaFeatures);
   const read = performance.now();
   const model = createLightingModel(
     {
       paths: paths.paths,
       lamps: lamps.lamps,
       observations: lightingObservationsFromRecords(request.observations),
-      pois: poisFromFeatures(poiFeatures),
-      areas: areasFromFeatures(areaFeatures),
+      pois,
+      areas,
     },
     { classes: CLASSES, ...(request.radiusM === null ? {} : { radiusM: request.radiusM }) },
   );
+  return { model, paths, lamps, pois, areas, read };
+}
+
+async function plan(request: PlanRequest): Promise<PlanReply> {
+  const started = performance.now();
+  const { model, pois, areas } = await modelOf(request);
+  const lighting = request.mode === "illuminance" ? model.illuminance() : model.coverage();
+  const candidates = buildCandidates(
+    {
+      observations: request.observations,
+      sites: request.sites,
+      model,
+      lighting,
+      pois,
+      priorityAreas: areas,
+    },
+    { costs: request.costs, weights: request.weights },
+  );
+  return {
+    type: "planned",
+    id: request.id,
+    candidates,
+    timingsMs: { totalMs: performance.now() - started },
+  };
+}
+
+async function analyse(request: LightingRequest): Promise<LightingReply> {
+  const started = performance.now();
+  const { model, paths, lamps, read } = await modelOf(request);
   const built = performance.now();
   const result = request.mode === "illuminance" ? model.illuminance() : model.coverage();
   const analysed = performance.now();
@@ -95,15 +133,17 @@ async function analyse(request: LightingRequest): Promise<LightingReply> {
   };
 }
 
-scope.addEventListener("message", (event: MessageEvent<LightingRequest>) => {
+scope.addEventListener("message", (event: MessageEvent<LightingRequest | PlanRequest>) => {
   const request = event.data;
-  analyse(request).then(
+  const work: Promise<LightingReply | PlanReply> =
+    request.type === "plan" ? plan(request) : analyse(request);
+  work.then(
     (reply) => scope.postMessage(reply),
     (error: unknown) =>
       scope.postMessage({
         type: "failed",
         id: request.id,
         message: error instanceof Error ? error.message : String(error),
-      } satisfies LightingReply),
+      } satisfies LightingReply | PlanReply),
   );
 });

@@ -135,6 +135,15 @@ export interface LightingModel {
   illuminanceAt(position: Position): number;
   /** WGS 84 line of a piece (pieces from coverage() or illuminance()). */
   pieceLine(pieces: PathPieces, pieceIndex: number): Position[];
+  /** WGS 84 line of a path between two distances along it, metres (e.g. a dark gap). */
+  pathLine(pathIndex: number, startM: number, endM: number): Position[];
+  /** WGS 84 point at a distance along a path, metres (clamped to the path). */
+  pathPoint(pathIndex: number, distanceM: number): Position;
+  /** The nearest path within `maxM` of a WGS 84 position, with its class importance. */
+  nearestPath(
+    position: Position,
+    maxM: number,
+  ): { pathIndex: number; alongM: number; distanceM: number; importance: number } | null;
   /** Index of the lamp with this id or ref, or -1. */
   lampIndex(idOrRef: string): number;
 }
@@ -1605,6 +1614,29 @@ class Model implements LightingModel {
       }
     }
     return { count, newlyLitM, weightedNewlyLitM, usefulGainLuxM };
+  }
+
+  pathLine(pathIndex: number, startM: number, endM: number): Position[] {
+    return sliceLine(this.network, pathIndex, startM, endM);
+  }
+
+  pathPoint(pathIndex: number, distanceM: number): Position {
+    return positionAt(this.network, pathIndex, distanceM);
+  }
+
+  nearestPath(
+    position: Position,
+    maxM: number,
+  ): { pathIndex: number; alongM: number; distanceM: number; importance: number } | null {
+    const [x, y] = this.projection.forward(position[0]!, position[1]!);
+    const near = nearestOnNetwork(this.network, x, y, maxM);
+    if (near === null) return null;
+    return {
+      pathIndex: near.path,
+      alongM: near.alongM,
+      distanceM: near.distanceM,
+      importance: this.pathImportance[near.path]!,
+    };
   }
 
   pieceLine(pieces: PathPieces, pieceIndex: number): Position[] {
