@@ -153,3 +153,29 @@ export function inputCrs(crs: string | undefined): string | undefined {
   }
   return parsed;
 }
+
+/**
+ * A number option, or null when it is not given. Refused (exit 2) unless it is a finite number,
+ * above 0 (`positive`) or at least 0; `what` names the unit in the refusal ("metres").
+ */
+export function numberOption(
+  options: CommandOptions,
+  name: string,
+  what: string,
+  { positive }: { positive: boolean },
+): number | null {
+  const value = options[name];
+  if (value === undefined) return null;
+  const number = Number(value);
+  if (
+    typeof value !== "string" ||
+    value.trim() === "" ||
+    !Number.isFinite(number) ||
+    (positive ? number <= 0 : number < 0)
+  ) {
+    throw new CallProblem(
+      `--${name} ${String(value)}: give a ${positive ? "positive" : "non-negative"} number of ${what}`,
+    );
+  }
+  return number;
+}

@@ -47,6 +47,7 @@ import {
 } from "./io";
 import { LIGHTING_HELP, lightingCommand } from "./lighting-command";
 import { mergeCommand } from "./merge-command";
+import { PLAN_HELP, planCommand } from "./plan-command";
 import { sitesCommand } from "./sites-command";
 
 const pathClasses = pathClassesData as PathClassesFile;
@@ -64,6 +65,10 @@ Usage:
   lykta lighting --paths PATHS --lamps LAMPS [--mode coverage|illuminance] [--radius M]
                  [--step M] [--observations OBS] [--poi POI] [--areas AREAS]
                  [--class-field NAME] [--from-crs CRS] [--skip-invalid] -o OUT.geojson
+  lykta plan --observations OBS --paths PATHS --lamps LAMPS --budget SEK
+             [--poi KIND=FILE ...] [--areas AREAS] [--costs FILE] [--weights FILE]
+             [--mode coverage|illuminance] [--radius M] [--class-field NAME]
+             [--lang sv|en] [--skip-invalid] -o PLAN.geojson|.csv|.gpkg
   lykta --help | --version
 
 Commands:
@@ -86,6 +91,7 @@ Commands:
                counted against the first package. A package holds one project, so
                packages of different projects are refused: merge each project separately.
 ${LIGHTING_HELP}
+${PLAN_HELP}
 
 Options:
   -o, --output PATH   output file (convert) or folder (import-osm)
@@ -105,6 +111,10 @@ Options:
   --poi POI           lighting: schools and stops, listed with nearby dark gaps
   --areas AREAS       lighting: priority areas (polygons), summarised one by one
   --class-field NAME  lighting: the field that holds each path's class
+  --budget SEK        plan: what the investments may cost, SEK
+  --costs FILE        plan: a cost catalogue in place of data/costs.json
+  --weights FILE      plan: benefit weights in place of data/benefit-weights.json
+  --lang LANG         plan: sv (default) or en, for labels and reasons
   -h, --help          show this help
   -V, --version       show the version
 
@@ -135,9 +145,15 @@ const OPTIONS = {
   radius: { type: "string" },
   step: { type: "string" },
   observations: { type: "string" },
-  poi: { type: "string" },
+  // Repeatable for plan (--poi school=a.geojson --poi transit_stop=b.geojson); once elsewhere.
+  poi: { type: "string", multiple: true },
   areas: { type: "string" },
   "class-field": { type: "string" },
+  // plan (plan-command.ts)
+  budget: { type: "string" },
+  costs: { type: "string" },
+  weights: { type: "string" },
+  lang: { type: "string" },
 } as const;
 
 type Values = {
@@ -154,9 +170,13 @@ type Values = {
   radius?: string;
   step?: string;
   observations?: string;
-  poi?: string;
+  poi?: string | string[];
   areas?: string;
   "class-field"?: string;
+  budget?: string;
+  costs?: string;
+  weights?: string;
+  lang?: string;
 };
 
 /** At most this many "left out" lines from import-osm; clipped extracts have many. */
@@ -334,6 +354,11 @@ export async function main(argv: string[], io: CommandOutput = defaultOutput): P
     }
     const values = parsed.values as Values;
     const [command, ...rest] = parsed.positionals;
+    // Only plan takes several --poi; the other commands get the one value as text.
+    if (Array.isArray(values.poi) && command !== "plan") {
+      if (values.poi.length > 1) throw new CallProblem(`${command} takes one --poi`);
+      values.poi = values.poi[0];
+    }
     if (values.version) {
       io.out(__APP_VERSION__);
       return EXIT.ok;
@@ -355,6 +380,8 @@ export async function main(argv: string[], io: CommandOutput = defaultOutput): P
         return await mergeCommand(rest, values, io);
       case "lighting":
         return await lightingCommand(rest, values, io);
+      case "plan":
+        return await planCommand(rest, values, io);
       case undefined:
         throw new CallProblem("no command given");
       default:

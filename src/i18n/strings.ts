@@ -548,6 +548,32 @@ const sv = {
   privacy: "Integritet",
   privacyText:
     "Lykta sparar allt på den här enheten. Deltagare räknas per grupp, aldrig med namn. Foton sparas utan platsdata och kamerainformation. Rutter kan tas bort.",
+
+  // The budget plan (src/domain/plan, src/domain/export/plan.ts): action labels
+  // (PlanAction.label), task names (plan.kind.<kind>) and the benefit terms (plan.term.<term>).
+  "plan.label.repair": "Laga lampa {lamp}",
+  "plan.label.repairUnknown": "Laga trasig lampa ({reports} rapporter)",
+  "plan.label.newLampsGap": "{poles} nya stolpar längs {path}, {lengthM} m",
+  "plan.label.newLampsReport": "{poles} nya stolpar vid rapporten",
+  "plan.label.upgrade": "Starkare armatur i lampa {lamp}",
+  "plan.label.trim": "Beskär träd vid {lamps} lampor",
+  "plan.label.brush": "Röj sly, {areaM2} m²",
+  "plan.kind.remove_graffiti": "Ta bort klotter",
+  "plan.kind.remove_litter": "Plocka skräp",
+  "plan.kind.repair_vandalism": "Åtgärda skadegörelse",
+  "plan.kind.camera_review": "Pröva kamerabevakning",
+  "plan.kind.guards": "Pröva väktare",
+  "plan.kind.other_task": "Annan åtgärd",
+  "plan.term.severity": "allvarlighet {value}: {points} p",
+  "plan.term.reports": "fler rapporter {value}: {points} p",
+  "plan.term.walks": "fler vandringar {value}: {points} p",
+  "plan.term.felt_unsafe": "otryggt för {groups}: {points} p",
+  "plan.term.newly_lit": "{value} m blir belysta: {points} p",
+  "plan.term.compliance": "{value} m når belysningsklassen: {points} p",
+  "plan.term.exposure_path_class": "vägklass (vikt {value}): +{points} p",
+  "plan.term.exposure_poi": "{kind} {distanceM} m: +{points} p",
+  "plan.term.priority_area": "prioriterat område: +{points} p",
+  "plan.term.other": "{term} {value}: {points} p",
 };
 
 export type StringKey = keyof typeof sv;
@@ -1076,6 +1102,30 @@ const en: Record<StringKey, string> = {
   privacy: "Privacy",
   privacyText:
     "Lykta stores everything on this device. Participants are counted by group, never by name. Photos are stored without location data or camera information. Routes can be deleted.",
+
+  "plan.label.repair": "Repair lamp {lamp}",
+  "plan.label.repairUnknown": "Repair a broken lamp ({reports} reports)",
+  "plan.label.newLampsGap": "{poles} new poles along {path}, {lengthM} m",
+  "plan.label.newLampsReport": "{poles} new poles at the report",
+  "plan.label.upgrade": "Brighter luminaire in lamp {lamp}",
+  "plan.label.trim": "Trim trees at {lamps} lamps",
+  "plan.label.brush": "Clear brush, {areaM2} m²",
+  "plan.kind.remove_graffiti": "Remove graffiti",
+  "plan.kind.remove_litter": "Pick up litter",
+  "plan.kind.repair_vandalism": "Repair vandalism",
+  "plan.kind.camera_review": "Consider camera surveillance",
+  "plan.kind.guards": "Consider guards",
+  "plan.kind.other_task": "Other action",
+  "plan.term.severity": "severity {value}: {points} p",
+  "plan.term.reports": "more reports {value}: {points} p",
+  "plan.term.walks": "more walks {value}: {points} p",
+  "plan.term.felt_unsafe": "felt unsafe for {groups}: {points} p",
+  "plan.term.newly_lit": "{value} m newly lit: {points} p",
+  "plan.term.compliance": "{value} m newly compliant: {points} p",
+  "plan.term.exposure_path_class": "path class (importance {value}): +{points} p",
+  "plan.term.exposure_poi": "{kind} {distanceM} m: +{points} p",
+  "plan.term.priority_area": "priority area: +{points} p",
+  "plan.term.other": "{term} {value}: {points} p",
 };
 
 export const STRINGS = { sv, en } as const;

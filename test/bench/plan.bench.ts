@@ -20,6 +20,7 @@ import {
   solveKnapsackApproximate,
   solveKnapsackExact,
 } from "../../src/domain/plan/knapsack";
+import { plainKnapsackDp } from "./plain-dp";
 
 const CANDIDATES = 5_000;
 const BUDGET_SEK = 10_000_000;
@@ -72,27 +73,7 @@ const groups = seededCandidates(CANDIDATES, 20_260_606);
 const input = { groups, budgetSek: BUDGET_SEK, resolutionSek: RESOLUTION_SEK };
 
 /** The obvious DP: all groups, all capacity, two rows; the optimum's benefit only. */
-function plainDp(): number {
-  const capacity = Math.floor(BUDGET_SEK / RESOLUTION_SEK);
-  let previous = new Float64Array(capacity + 1);
-  let next = new Float64Array(capacity + 1);
-  for (const group of groups) {
-    const units = group.map((alternative) => Math.ceil(alternative.costSek / RESOLUTION_SEK));
-    const benefits = group.map((alternative) => alternative.benefit);
-    for (let cell = 0; cell <= capacity; cell++) {
-      let best = previous[cell]!;
-      for (let k = 0; k < units.length; k++) {
-        if (units[k]! <= cell) {
-          const value = previous[cell - units[k]!]! + benefits[k]!;
-          if (value > best) best = value;
-        }
-      }
-      next[cell] = best;
-    }
-    [previous, next] = [next, previous];
-  }
-  return previous[capacity]!;
-}
+const plainDp = () => plainKnapsackDp(groups, BUDGET_SEK, RESOLUTION_SEK);
 
 // Same answer, or the comparison means nothing.
 const exact = solveKnapsackExact(input);

@@ -18,6 +18,9 @@
  *      SpatiaLite/GEOS as whole processes (test/bench/lighting.mjs)
  *  10. the budget plan: a multiple-choice knapsack over 5,000 candidates at 10 MSEK / 100 SEK,
  *      exact vs a plain DP, and the LP greedy (vitest bench)
+ *  11. the budget plan for the synthetic city (3,000 reports of 60 walks): sites, lighting,
+ *      candidates, selection at 2 and 10 MSEK, the curve; scenarios incremental vs a fresh
+ *      model, the knapsack vs a plain DP (vitest bench)
  *
  * Benchmarks report numbers; they are not tests. Exit code 0 unless something failed to
  * run. Fixed sizes, seeded PRNG (mulberry32).
@@ -78,6 +81,7 @@ const PARTS = [
   "lighting",
   "lighting-ui",
   "plan",
+  "plan-city",
 ];
 const TARGETS = {
   interactiveMs: 1500,
@@ -169,20 +173,25 @@ async function benchMergeWithVitest() {
 /** A time for a table: milliseconds, or microseconds below one. */
 const time = (value) => (value < 1 ? `${(value * 1000).toFixed(0)} µs` : ms(value));
 
-async function benchSitesWithVitest() {
-  const report = join(root, ".cache", "bench-sites.json");
+/**
+ * Run a `vitest bench` file and print a table per describe group, numbered `number` (one
+ * group) or `number` + a, b, ... (several); returns the groups of the JSON report.
+ */
+async function vitestBenchTables(file, number) {
+  const report = join(root, ".cache", `bench-${number}.json`);
   rmSync(report, { force: true });
-  await runCommand(
-    "npx",
-    ["vitest", "bench", "--run", "test/bench/sites.bench.ts", "--outputJson", report],
-    { cwd: root, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } },
-  );
-  const json = JSON.parse(readFileSync(report, "utf8"));
-  for (const [index, group] of json.files[0].groups.entries()) {
+  await runCommand("npx", ["vitest", "bench", "--run", file, "--outputJson", report], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+  });
+  const groups = JSON.parse(readFileSync(report, "utf8")).files[0].groups;
+  for (const [index, group] of groups.entries()) {
     const fastest = Math.min(...group.benchmarks.map((entry) => entry.median));
     const runs = Math.min(...group.benchmarks.map((entry) => entry.sampleCount));
+    const label =
+      groups.length === 1 ? `${number}.` : `${number}${String.fromCharCode(97 + index)}.`;
     printTable(
-      `7${String.fromCharCode(97 + index)}. ${group.fullName.split(" > ").at(-1)} (vitest bench, Node; ${runs}+ runs each after warm-up)`,
+      `${label} ${group.fullName.split(" > ").at(-1)} (vitest bench, Node; ${runs}+ runs each after warm-up)`,
       ["approach", "median", "min", "max", "vs fastest"],
       group.benchmarks.map((entry) => [
         entry.name,
@@ -193,35 +202,19 @@ async function benchSitesWithVitest() {
       ]),
     );
   }
+  return groups;
+}
+
+async function benchSitesWithVitest() {
+  const groups = await vitestBenchTables("test/bench/sites.bench.ts", 7);
   // The first group is the 100,000-observation grouping: the partition (groupSiteIndex), then
   // the same with every Site object built (groupSites).
-  const [partition, objects] = json.files[0].groups[0].benchmarks;
+  const [partition, objects] = groups[0].benchmarks;
   return { partition, objects };
 }
 
 async function benchPlanWithVitest() {
-  const report = join(root, ".cache", "bench-plan.json");
-  rmSync(report, { force: true });
-  await runCommand(
-    "npx",
-    ["vitest", "bench", "--run", "test/bench/plan.bench.ts", "--outputJson", report],
-    { cwd: root, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } },
-  );
-  const json = JSON.parse(readFileSync(report, "utf8"));
-  const [group] = json.files[0].groups;
-  const fastest = Math.min(...group.benchmarks.map((entry) => entry.median));
-  const runs = Math.min(...group.benchmarks.map((entry) => entry.sampleCount));
-  printTable(
-    `10. ${group.fullName.split(" > ").at(-1)} (vitest bench, Node; ${runs}+ runs each after warm-up)`,
-    ["approach", "median", "min", "max", "vs fastest"],
-    group.benchmarks.map((entry) => [
-      entry.name,
-      time(entry.median),
-      time(entry.min),
-      time(entry.max),
-      `${(entry.median / fastest).toFixed(2)}x`,
-    ]),
-  );
+  const [group] = await vitestBenchTables("test/bench/plan.bench.ts", 10);
   // The first entry is the exact solver, the figure the target applies to.
   return { exact: group.benchmarks[0] };
 }
@@ -533,6 +526,19 @@ async function main() {
     ]);
   }
 
+  // ---- 11: the budget plan for the synthetic city, in Node ------------------------------------
+  if (wants("plan-city")) {
+    log("11. budget plan for the synthetic city (vitest bench)");
+    const [steps] = await vitestBenchTables("test/bench/plan-city.bench.ts", 11);
+    const step = (name) => steps.benchmarks.find((entry) => entry.name.startsWith(name));
+    summary.set("plan-city", [
+      "city plan: buildCandidates + selectPlan at 10 MSEK (medians)",
+      ms(step("buildCandidates").median + step("selectPlan at 10 MSEK").median),
+      "-",
+      "info",
+    ]);
+  }
+
   printTable(
     "Summary",
     ["figure", "measured", "target", "result"],
@@ -547,6 +553,7 @@ async function main() {
       "sites",
       "sites-objects",
       "plan",
+      "plan-city",
       "lighting-coverage",
       "lighting-parse",
       "lighting-illuminance",

@@ -45,6 +45,8 @@ export type ExportKind =
   | "priority_areas"
   /** Places reported by several teams, derived (the CLI's `sites`; export/sites.ts). */
   | "sites"
+  /** The budget plan's actions and tasks, derived (the CLI's `plan`; export/plan.ts). */
+  | "plan"
   /** Any features, properties as read (the CLI's `convert`). */
   | "features";
 

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { importFile } from "../import";
 import { splitOsmLayers } from "../import/osm";
 import { buildPackage } from "../package";
+import { selectPlan } from "../plan/plan";
 import { groupSites } from "../sites";
 import { exportFixture, LABELS } from "./export.fixtures";
 import {
@@ -20,6 +21,8 @@ import {
   trackFeatures,
   walkFeatures,
 } from "./geojson";
+import { planFeatures } from "./plan";
+import { SEEN, street } from "./plan.fixtures";
 import { siteFeatures } from "./sites";
 
 const SCHEMA_DIR = join(import.meta.dirname, "../../../data/schema");
@@ -156,6 +159,7 @@ describe("JSON Schemas of the exports (data/schema/)", () => {
       "manifest.schema.json",
       "observation.schema.json",
       "path.schema.json",
+      "plan.schema.json",
       "poi.schema.json",
       "priority_area.schema.json",
       "site.schema.json",
@@ -190,6 +194,18 @@ describe("JSON Schemas of the exports (data/schema/)", () => {
       "site.schema.json",
       siteFeatures(groupSites(fixture.observations, [], LABELS.checklist), LABELS),
     );
+  });
+
+  it("holds for the plan: investments chosen and not, and tasks", () => {
+    const candidates = street();
+    const features = planFeatures(candidates, selectPlan(candidates, 10_000), {
+      now: SEEN + 2 * 24 * 3_600_000,
+      language: "en",
+    });
+    expect(new Set(features.map((feature) => feature.properties.selected))).toEqual(
+      new Set([true, false]),
+    );
+    expectValid("plan.schema.json", features);
   });
 
   it("hold for paths and lamps from a real OSM file, and for points of interest and priority areas", async () => {
