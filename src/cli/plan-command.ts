@@ -40,7 +40,7 @@ import {
   type TableProblem,
 } from "../domain/plan/catalogue";
 import { followUpsByActionKey } from "../domain/plan/follow-up";
-import { buildCandidates, selectPlan } from "../domain/plan/plan";
+import { buildCandidates, PLAN_MAX_GAPS, selectPlan } from "../domain/plan/plan";
 import { isTaskKind } from "../domain/plan/types";
 import { groupSites } from "../domain/sites";
 import {
@@ -217,7 +217,7 @@ export async function planCommand(
       pois: poiList,
       areas,
     },
-    { classes: lightingClasses, radiusM },
+    { classes: lightingClasses, radiusM, maxGaps: PLAN_MAX_GAPS },
   );
   const lighting = mode === "illuminance" ? model.illuminance() : model.coverage();
   const sites = groupSites(input.observations, input.links, checklist);

@@ -17,7 +17,7 @@ import {
   pieceFeatures,
   poisFromFeatures,
 } from "../domain/lighting";
-import { buildCandidates } from "../domain/plan/plan";
+import { buildCandidates, PLAN_MAX_GAPS } from "../domain/plan/plan";
 import type {
   LayerFeatures,
   LightingReply,
@@ -40,7 +40,7 @@ async function featuresOf(blobs: readonly Blob[]): Promise<LayerFeatures> {
 }
 
 /** Read the layers and build the model: what the analysis and the plan share. */
-async function modelOf(request: Omit<LightingRequest, "type">) {
+async function modelOf(request: Omit<LightingRequest, "type">, maxGaps?: number) {
   const [pathFeatures, lampFeatures, poiFeatures, areaFeatures] = await Promise.all([
     featuresOf(request.paths),
     featuresOf(request.lamps),
@@ -60,14 +60,18 @@ async function modelOf(request: Omit<LightingRequest, "type">) {
       pois,
       areas,
     },
-    { classes: CLASSES, ...(request.radiusM === null ? {} : { radiusM: request.radiusM }) },
+    {
+      classes: CLASSES,
+      ...(request.radiusM === null ? {} : { radiusM: request.radiusM }),
+      ...(maxGaps === undefined ? {} : { maxGaps }),
+    },
   );
   return { model, paths, lamps, pois, areas, read };
 }
 
 async function plan(request: PlanRequest): Promise<PlanReply> {
   const started = performance.now();
-  const { model, pois, areas } = await modelOf(request);
+  const { model, pois, areas } = await modelOf(request, PLAN_MAX_GAPS);
   const lighting = request.mode === "illuminance" ? model.illuminance() : model.coverage();
   const candidates = buildCandidates(
     {

@@ -35,6 +35,13 @@ import {
   type PlanAction,
 } from "./types";
 
+/**
+ * Dark gaps the lighting model describes for a plan (its `maxGaps` option): every gap of a
+ * city becomes a candidate (the analysis screen lists the worst 500; the synthetic city of
+ * the benchmarks has about 4,200 gaps of 5 m or more).
+ */
+export const PLAN_MAX_GAPS = 20_000;
+
 /** Groups up to this size get every subset as an alternative (2^k − 1: 7 for three). */
 export const MAX_SUBSET_GROUP = 3;
 
