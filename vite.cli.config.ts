@@ -1,7 +1,9 @@
 /**
- * Builds the `lykta` command (src/cli/lykta.ts) for Node 20 into dist-cli/lykta.js: one
- * ES module with every dependency bundled, so it runs from a fresh clone after `npm ci`
- * (the `prepare` script builds it) and starts fast (no tsx, no module resolution at start).
+ * Builds the `lykta` command for Node 20 into dist-cli/: lykta.js (src/cli/entry.ts) and the
+ * chunks it imports, ES modules with every dependency bundled, so it runs from a fresh clone
+ * after `npm ci` (the `prepare` script builds it) and starts fast (no tsx, no module
+ * resolution of packages at start). The entry loads only the chunks a command needs: `lykta
+ * lighting` on GeoJSON never loads the other importers, proj4 or the exporters.
  *
  *   npx vite build --config vite.cli.config.ts && node dist-cli/lykta.js --help
  */
@@ -26,7 +28,7 @@ export default defineConfig({
     target: "node",
   },
   build: {
-    ssr: "src/cli/lykta.ts",
+    ssr: "src/cli/entry.ts",
     outDir: OUT_DIR,
     emptyOutDir: true,
     target: "node20",
@@ -37,9 +39,9 @@ export default defineConfig({
       output: {
         format: "es",
         entryFileNames: ENTRY_FILE,
-        banner: "#!/usr/bin/env node",
-        // One file: lazy imports of the importers are inlined rather than split into chunks.
-        codeSplitting: false,
+        chunkFileNames: "chunks/[name]-[hash].js",
+        // The shebang only on the program: chunks are modules it imports.
+        banner: (chunk) => (chunk.isEntry ? "#!/usr/bin/env node" : ""),
       },
     },
   },

@@ -9,6 +9,7 @@ import type { Feature } from "geojson";
 import { afterAll, describe, expect, it } from "vitest";
 import { at } from "../domain/lighting/lighting.fixtures";
 import { lykta } from "./cli.fixtures";
+import { plainLightingOptions } from "./lighting-command";
 
 const folder = mkdtempSync(join(tmpdir(), "lykta-lighting-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -321,5 +322,39 @@ describe("help", () => {
     expect(help).toContain("lykta lighting --paths PATHS --lamps LAMPS");
     expect(help).toContain("--class-field's value when it is a class of");
     expect(help).toContain("else the default of the OSM highway tag");
+  });
+});
+
+describe("plainLightingOptions (the program's direct way to lykta lighting, cli/entry.ts)", () => {
+  it("reads a plain call as lykta.ts's parseArgs does", () => {
+    expect(
+      plainLightingOptions(["--paths", "p.geojson", "--lamps", "l.geojson", "-o", "o.geojson"]),
+    ).toEqual({ paths: "p.geojson", lamps: "l.geojson", output: "o.geojson" });
+    expect(
+      plainLightingOptions([
+        "--radius",
+        "20",
+        "--skip-invalid",
+        "--output",
+        "o.json",
+        "--mode",
+        "illuminance",
+      ]),
+    ).toEqual({ radius: "20", "skip-invalid": true, output: "o.json", mode: "illuminance" });
+    expect(plainLightingOptions([])).toEqual({});
+  });
+
+  it.each([
+    ["--paths=p.geojson"],
+    ["--paths", "-p.geojson"],
+    ["--paths", "a", "--paths", "b"],
+    ["--paths"],
+    ["p.geojson"],
+    ["--help"],
+    ["-h"],
+    ["--crs", "EPSG:3006"],
+    ["--unknown", "1"],
+  ])("leaves anything else to lykta.ts: %s", (...args) => {
+    expect(plainLightingOptions(args)).toBeNull();
   });
 });

@@ -9,13 +9,17 @@
  * PATHS and LAMPS are any file Lykta reads (GeoJSON, OSM XML or PBF, GeoPackage, ...); they
  * may be the same OSM file. Exit status as every command: 0 done, 1 invalid data (nothing
  * written), 2 usage error or unreadable file. Problems are printed as `file: where: reason`.
+ *
+ * Start-up matters here (benchmark 8f times the whole process): clean GeoJSON is read
+ * through the importer's fast path (domain/import/geojson-fast.ts) and the other importers
+ * (with proj4, xmldom, sql.js, ...) are loaded only for a file that needs them; cli/entry.ts
+ * loads this module without the rest of lykta.ts.
  */
 import { basename, extname } from "node:path";
 import type { Feature, Geometry } from "geojson";
 import lightingClassesData from "../../data/lighting-classes.json";
 import pathClassesData from "../../data/path-classes.json";
-import { importFile } from "../domain/import";
-import { splitOsmLayers } from "../domain/import/osm";
+import { readCleanGeoJson } from "../domain/import/geojson-fast";
 import type { ImportIssue, ImportSuccess } from "../domain/import/types";
 import { looksLikeOsm, OSM_ATTRIBUTION, type PathClassesFile } from "../domain/layers";
 import {
@@ -25,7 +29,7 @@ import {
   lampsFromFeatures,
   lightingObservationsFromFeatures,
   pathsFromFeatures,
-  piecesGeoJsonText,
+  piecesGeoJsonBytes,
   poisFromFeatures,
   RADIUS_PER_POLE_HEIGHT,
   summaryJson,
@@ -63,6 +67,31 @@ const ALLOWED_OPTIONS = [
   "skip-invalid",
 ] as const;
 
+/**
+ * The options of a plain `lykta lighting` call (`--name value` pairs, `--skip-invalid`), as
+ * lykta.ts's parseArgs would give them; null for anything else (`--name=value`, a value that
+ * starts with "-", an option twice, a positional, --help, an unknown option), which lykta.ts
+ * parses and refuses as usual. cli/entry.ts runs a plain call without loading lykta.ts.
+ */
+export function plainLightingOptions(args: readonly string[]): Record<string, unknown> | null {
+  const options: Record<string, unknown> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const name = arg === "-o" ? "output" : arg.startsWith("--") ? arg.slice(2) : null;
+    if (name === null || !(ALLOWED_OPTIONS as readonly string[]).includes(name)) return null;
+    if (name in options) return null;
+    if (name === "skip-invalid") {
+      options[name] = true;
+      continue;
+    }
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith("-")) return null;
+    options[name] = value;
+    i++;
+  }
+  return options;
+}
+
 /** Help for `lykta --help` (lykta.ts prints it with the other commands). */
 export const LIGHTING_HELP = `  lighting     Lighting analysis of a path network (docs/lighting.md). Every LineString in
                PATHS is a path; Points in LAMPS are lamps (in OSM data only
@@ -86,6 +115,9 @@ function positiveNumber(name: string, value: unknown): number | null {
   }
   return number;
 }
+
+/** The worst gaps the summary lists (`gap_count` counts every one). */
+const PRINTED_GAPS = 20;
 
 /** At most this many repair or left-out lines per file (clipped OSM extracts have many). */
 const MAX_LINES_PER_FILE = 5;
@@ -123,11 +155,18 @@ async function readAll(
   const problems: string[] = [];
   let rejected = 0;
   for (const file of new Set(files)) {
-    const result = await importFile({
-      name: file,
-      bytes: readBytes(file),
-      ...(fromCrs === undefined ? {} : { fromCrs }),
-    });
+    const bytes = readBytes(file);
+    // As importFile reads it when it is clean GeoJSON, without loading every importer.
+    const clean = fromCrs === undefined && isGeoJsonName(file) ? readCleanGeoJson(bytes) : null;
+    const result =
+      clean ??
+      (await (
+        await import("../domain/import")
+      ).importFile({
+        name: file,
+        bytes,
+        ...(fromCrs === undefined ? {} : { fromCrs }),
+      }));
     if (!result.ok) {
       io.out(problemLine(file, result.issue));
       return null;
@@ -143,6 +182,12 @@ async function readAll(
     results.set(file, result);
   }
   return { results, problems, rejected };
+}
+
+/** The names importFile reads as GeoJSON whatever their content (detectFormat). */
+function isGeoJsonName(file: string): boolean {
+  const lower = file.toLowerCase();
+  return lower.endsWith(".geojson") || lower.endsWith(".json");
 }
 
 function isOsm(result: ImportSuccess): boolean {
@@ -211,11 +256,13 @@ export async function lightingCommand(
     inputs.results.get(file)!.features;
   const pathsResult = inputs.results.get(pathsFile)!;
   const lampsResult = inputs.results.get(lampsFile)!;
+  const osmLayers = async (result: ImportSuccess) =>
+    (await import("../domain/import/osm")).splitOsmLayers(result.features);
   const pathFeatures = isOsm(pathsResult)
-    ? splitOsmLayers(pathsResult.features).paths
+    ? (await osmLayers(pathsResult)).paths
     : featuresOf(pathsFile);
   const lampFeatures = isOsm(lampsResult)
-    ? splitOsmLayers(lampsResult.features).lamps
+    ? (await osmLayers(lampsResult)).lamps
     : featuresOf(lampsFile);
   const classField = text("class-field");
   const { paths, leftOut: notPaths } = pathsFromFeatures(pathFeatures, {
@@ -249,6 +296,8 @@ export async function lightingCommand(
     {
       classes: lightingClasses,
       radiusM,
+      // Only the printed gaps are described (the count covers them all).
+      maxGaps: PRINTED_GAPS,
       ...(stepM === null ? {} : { stepM }),
     },
   );
@@ -257,13 +306,13 @@ export async function lightingCommand(
     (entry) =>
       entry.attribution === OSM_ATTRIBUTION || isOsm(entry) || looksLikeOsm(entry.features),
   );
-  const textOut = piecesGeoJsonText(model, result, lightingClasses, {
+  const bytesOut = piecesGeoJsonBytes(model, result, lightingClasses, {
     name: basename(output, extname(output)),
     ...(osm ? { attribution: OSM_ATTRIBUTION } : {}),
   });
-  writeOutput(output, textOut);
+  writeOutput(output, bytesOut);
   const summary = {
-    ...summaryJson(result),
+    ...summaryJson(result, PRINTED_GAPS),
     path_count: paths.length,
     lamp_count: lamps.length,
     ...(observationsFile ? { observation_count: observations.length } : {}),

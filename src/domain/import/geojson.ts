@@ -12,7 +12,9 @@
  * With neither, coordinates are WGS 84, and coordinates outside WGS 84's range are refused
  * with a hint to name the CRS (SWEREF 99 TM or RT 90 by name when every position fits it).
  *
- * Per feature: what is rejected and what is repaired is listed in geojson-checks.ts. Also:
+ * A file that needs no repair and no rejection at all takes a fast path (geojson-fast.ts) that
+ * returns the same result. Per feature: what is rejected and what is repaired is listed in
+ * geojson-checks.ts. Also:
  * - `geometry: null` (an unlocated feature, valid GeoJSON) is listed as rejected with
  *   `no_geometry`: there is nothing to put on a map or analyse.
  * - `properties: null` or a missing `properties` member reads as no properties `{}`;
@@ -56,6 +58,7 @@ import {
   REPAIRS,
   WGS84_DECIMALS,
 } from "./geojson-checks";
+import { cleanSuccess } from "./geojson-fast";
 import type {
   ImportFailure,
   ImportInput,
@@ -387,10 +390,14 @@ function readFeature(
   reportRepairs(reader, issues, where, base, geometries.length);
 }
 
-/** Import a GeoJSON file (see the top of this file for what is accepted and repaired). */
+/**
+ * Import a GeoJSON file (see the top of this file for what is accepted and repaired).
+ * `fastPath: false` runs every check even on a clean file (tests compare the two paths).
+ */
 export async function importGeoJson(
   input: ImportInput,
   onProgress: ProgressCallback = () => undefined,
+  options: { fastPath?: boolean } = {},
 ): Promise<ImportResult> {
   onProgress(0);
   let fromCrs: string | null = null;
@@ -429,6 +436,17 @@ export async function importGeoJson(
     );
   }
   onProgress(PARSE_SHARE);
+
+  // A large clean file (geojson-fast.ts): the same features without the per-feature checks.
+  if (fromCrs === null && options.fastPath !== false) {
+    const clean = cleanSuccess(root, encoding, (share) =>
+      onProgress(PARSE_SHARE + (1 - PARSE_SHARE) * share),
+    );
+    if (clean !== null) {
+      onProgress(1);
+      return clean;
+    }
+  }
 
   if (!isPlainObject(root)) {
     return failure(

@@ -3,7 +3,7 @@
  * layer), and the summary's unlit length is the sum of its three parts.
  */
 import { describe, expect, it } from "vitest";
-import { pieceFeatures, piecesGeoJsonText, summaryJson } from "./geojson";
+import { pieceFeatures, piecesGeoJsonBytes, piecesGeoJsonText, summaryJson } from "./geojson";
 import { CLASSES, lamp, path } from "./lighting.fixtures";
 import { createLightingModel } from "./model";
 
@@ -56,6 +56,51 @@ describe("piecesGeoJsonText", () => {
       );
     },
   );
+});
+
+describe("piecesGeoJsonBytes", () => {
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+  it.each(["coverage", "illuminance"] as const)("%s: byte for byte piecesGeoJsonText", (mode) => {
+    const result = mode === "coverage" ? model.coverage() : model.illuminance();
+    for (const header of [{ name: "out" }, { name: "ut", attribution: "© OpenStreetMap" }]) {
+      expect(text(piecesGeoJsonBytes(model, result, CLASSES, header))).toBe(
+        piecesGeoJsonText(model, result, CLASSES, header),
+      );
+    }
+  });
+
+  it("numbers as String(round(value)) gives them, for degrees and metres", () => {
+    // Paths whose vertices have awkward values: near zero, negative, many digits, exponents.
+    const values = [0, -0, 1e-7, 4e-7, 1.2e-6, -3e-7, 0.5, -0.49999999, 19.99999995, -20];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (let i = 0; i < 400; i++) values.push((random() - 0.5) * 40, (random() - 0.5) * 1e-5);
+    const paths = [];
+    for (let i = 0; i + 1 < values.length; i += 2) {
+      const lon = values[i]!;
+      const lat = values[i + 1]!;
+      paths.push({
+        id: `p${i}`,
+        coordinates: [
+          [lon, lat],
+          [lon + 1e-4 + random() * 1e-3, lat + random() * 1e-3],
+          [lon + 2e-3, lat + 1e-3],
+        ],
+        pathClass: null,
+        lit: "unknown" as const,
+        name: i % 3 === 0 ? `Väg ${i} "citat"` : null,
+      });
+    }
+    const many = createLightingModel({ paths, lamps: [] }, { classes: CLASSES, radiusM: 15 });
+    const result = many.coverage();
+    expect(text(piecesGeoJsonBytes(many, result, CLASSES, { name: "n" }))).toBe(
+      piecesGeoJsonText(many, result, CLASSES, { name: "n" }),
+    );
+  });
 });
 
 describe("summaryJson", () => {

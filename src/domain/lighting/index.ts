@@ -29,7 +29,13 @@ export {
   targetOf,
   UNCLASSIFIED,
 } from "./classes";
-export { type PieceProperties, pieceFeatures, piecesGeoJsonText, summaryJson } from "./geojson";
+export {
+  type PieceProperties,
+  pieceFeatures,
+  piecesGeoJsonBytes,
+  piecesGeoJsonText,
+  summaryJson,
+} from "./geojson";
 export {
   areasFromFeatures,
   BROKEN_LAMP_CATEGORIES,
