@@ -34,7 +34,12 @@ import {
   poisFromFeatures,
 } from "../../src/domain/lighting";
 import type { BenefitWeights, CostCatalogue } from "../../src/domain/plan/catalogue";
-import { benefitCurve, buildCandidates, selectPlan } from "../../src/domain/plan/plan";
+import {
+  benefitCurve,
+  buildCandidates,
+  PLAN_MAX_GAPS,
+  selectPlan,
+} from "../../src/domain/plan/plan";
 import { groupSites } from "../../src/domain/sites";
 import { seededCityNetwork } from "../fixtures/city";
 import { seededCityWalks } from "../fixtures/city-walks";
@@ -66,7 +71,7 @@ const lightingObservations = lightingObservationsFromRecords(observations);
 function makeModel(lampList: readonly LightingLamp[] = lamps) {
   return createLightingModel(
     { paths, lamps: lampList, observations: lightingObservations, pois },
-    { classes, radiusM: RADIUS_M },
+    { classes, radiusM: RADIUS_M, maxGaps: PLAN_MAX_GAPS },
   );
 }
 
@@ -82,7 +87,7 @@ const tasks = candidates.actions.filter((action) => action.cost === null).length
 const alternatives = candidates.groups.reduce((sum, g) => sum + g.alternatives.length, 0);
 const largest = Math.max(...candidates.groups.map((g) => g.actionIndexes.length));
 console.log(
-  `plan-city: ${observations.length} reports, ${sites.length} sites, ${lighting.gapCount} dark gaps (the ${lighting.gaps.length} worst are candidates); ` +
+  `plan-city: ${observations.length} reports, ${sites.length} sites, ${lighting.gapCount} dark gaps (${lighting.gaps.length} of them candidates); ` +
     `${candidates.actions.length - tasks} investments and ${tasks} tasks, ${candidates.groups.length} groups ` +
     `(${alternatives} alternatives, largest group ${largest} actions, ${candidates.limitedGroups} limited), ` +
     `top of the slider ${Math.round(candidates.maxUsefulBudgetSek / 1e6)} MSEK; ` +
@@ -92,7 +97,9 @@ for (const budgetSek of [2_000_000, 10_000_000]) {
   const selection = selectPlan(candidates, budgetSek);
   console.log(
     `plan-city: ${budgetSek / 1e6} MSEK: ${selection.knapsack.method}, ${selection.selected.filter(Boolean).length} actions ` +
-      `for ${Math.round(selection.selectedCostSek)} SEK, benefit ${selection.selectedBenefit.toFixed(1)}`,
+      `for ${Math.round(selection.selectedCostSek)} SEK, benefit ${selection.selectedBenefit.toFixed(1)}, ` +
+      `proven gap bound ${selection.knapsack.gapBound.toFixed(1)} ` +
+      `(${((100 * selection.knapsack.gapBound) / Math.max(selection.selectedBenefit, 1e-9)).toFixed(2)} %)`,
   );
 }
 
@@ -211,7 +218,14 @@ describe(`alternatives: ${SCENARIOS} scenarios; the knapsack at 10 MSEK`, () => 
     SLOW,
   );
   bench(
-    "selectPlan at 10 MSEK (knapsack with pruning, and the +100 kSEK plan)",
+    "selectPlan at 10 MSEK, exact (knapsack with pruning, and the +100 kSEK plan)",
+    () => {
+      result.sink += selectPlan(candidates, 10_000_000, { method: "exact" }).selectedBenefit;
+    },
+    SLOW,
+  );
+  bench(
+    "selectPlan at 10 MSEK, as the app runs it (approximate above the exact work limit)",
     () => {
       result.sink += selectPlan(candidates, 10_000_000).selectedBenefit;
     },
