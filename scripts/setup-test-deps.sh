@@ -8,9 +8,11 @@
 #   spatialite-bin           the `spatialite` shell: SpatiaLite/GEOS (what QGIS uses) is the reference
 #                            for lighting coverage (test/unit/spatialite-lighting.test.ts) and the
 #                            GIS alternative in the lighting benchmark
+#   poppler-utils            pdfinfo and pdftoppm: the printed reports' PDFs are counted and turned
+#                            into PNG pages (test/e2e/plan-report.spec.ts)
 set -euo pipefail
 
-PACKAGES=(chromium imagemagick libimage-exiftool-perl fonts-dejavu-core gdal-bin spatialite-bin)
+PACKAGES=(chromium imagemagick libimage-exiftool-perl fonts-dejavu-core gdal-bin spatialite-bin poppler-utils)
 missing=()
 for package in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
