@@ -3,6 +3,7 @@ import { EMPTY_LAYER_FIELDS } from "./layers";
 import { EMPTY_OBSERVATION_FIELDS } from "./observation";
 import { EMPTY_PHOTO_FIELDS } from "./photo";
 import { EMPTY_FOLLOW_UP_FIELDS } from "./plan/follow-up";
+import { EMPTY_PLAN_SETTINGS_FIELDS } from "./plan/plan-settings";
 import { EMPTY_PROJECT_FIELDS } from "./project";
 import type { RecordKind } from "./record";
 import { EMPTY_SITE_LINK_FIELDS } from "./site-link";
@@ -19,4 +20,5 @@ export const EMPTY_FIELDS: Readonly<Record<RecordKind, object>> = {
   layer: EMPTY_LAYER_FIELDS,
   siteLink: EMPTY_SITE_LINK_FIELDS,
   followUp: EMPTY_FOLLOW_UP_FIELDS,
+  planSettings: EMPTY_PLAN_SETTINGS_FIELDS,
 };

@@ -13,8 +13,15 @@ import {
   readPackage,
 } from "./package";
 import { changeFollowUp, type FollowUpAction, type FollowUpRecord } from "./plan/follow-up";
+import {
+  budgetOf,
+  catalogueOf,
+  changePlanSettings,
+  type PlanSettingsPatch,
+  SHIPPED_COSTS,
+} from "./plan/plan-settings";
 import { createProject } from "./project";
-import { CURRENT_SHAPE_VERSION, editRecord, tombstoneRecord } from "./record";
+import { CURRENT_SHAPE_VERSION, editRecord, type SyncedRecord, tombstoneRecord } from "./record";
 
 const fields: ObservationFields = {
   geometry: { type: "Point", coordinates: [15.21, 59.27] },
@@ -335,6 +342,42 @@ describe("Lykta packages", () => {
     });
     expect(merged.summary.conflicts).toEqual([]);
     expect(merged.content.conflicts).toEqual([]);
+  });
+
+  it("carries plan settings; a unit cost from one tablet and a budget from another both arrive", async () => {
+    const onA = testContext("tablet-a", 43);
+    const onB = testContext("tablet-b", 44);
+    const project = createProject({ name: "Vivalla 2027", organisation: "Örebro kommun" }, onA);
+    const change = async (patch: PlanSettingsPatch, ctx: typeof onA) => {
+      const result = await changePlanSettings(undefined, project.id, patch, ctx);
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
+      return result.record;
+    };
+    const pole = { ...SHIPPED_COSTS.items["new_lamps.pole"], unitCostSek: 44_000 };
+    const fromA = await change({ costNewLampsPole: pole }, onA);
+    const fromB = await change({ budgetSek: 2_750_000 }, onB);
+    const pack = (records: SyncedRecord[], by: string) =>
+      buildPackage(
+        {
+          appVersion: "0.1.0",
+          createdAt: 1_800_000_600_000,
+          createdBy: by,
+          scope: { projectId: project.id },
+        },
+        [project, ...records],
+        new Map(),
+      );
+    const readA = await readPackage(pack([fromA], "tablet-a"));
+    const readB = await readPackage(pack([fromB], "tablet-b"));
+    if (!readA.ok || !readB.ok) throw new Error("package refused");
+    expect(readA.content.records).toContainEqual(fromA);
+    const merged = mergePackages([readA.content, readB.content]);
+    if (!merged.ok) throw new Error(merged.problem.detail);
+    const settings = merged.content.records.filter((record) => record.kind === "planSettings");
+    expect(settings).toHaveLength(1);
+    expect(catalogueOf(settings[0] as typeof fromA).items["new_lamps.pole"]).toEqual(pole);
+    expect(budgetOf(settings[0] as typeof fromA)).toBe(2_750_000);
+    expect(merged.summary.conflicts).toEqual([]);
   });
 
   it("names files safely", () => {

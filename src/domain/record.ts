@@ -37,7 +37,8 @@ export type RecordKind =
   | "trackChunk"
   | "layer"
   | "siteLink"
-  | "followUp";
+  | "followUp"
+  | "planSettings";
 
 /** Key of the tombstone's own clock entry. No record kind may have a field with this name. */
 export const DELETED_CLOCK_KEY = "deleted";

@@ -41,6 +41,7 @@ import { processPhoto } from "../workers/photo-processing";
 import { loadConflicts } from "./conflicts";
 import { refreshFollowUpsFor, setFollowUps } from "./follow-up";
 import { formatBytes, t } from "./i18n";
+import { planSettingsWritten, refreshPlanSettingsFor, reloadPlanSettings } from "./plan-settings";
 import { navigate } from "./router";
 import { ctx, db, notify, reportStorageError } from "./session";
 import { loadProjectObservations, refreshSitesFor, setProjectObservations } from "./sites";
@@ -121,6 +122,7 @@ export async function commit(
 function refreshListsFor(records: readonly SyncedRecord[]) {
   refreshSitesFor(records);
   refreshFollowUpsFor(records);
+  refreshPlanSettingsFor(records);
   for (const record of records) {
     if (record.kind === "project") {
       const others = projects.value.filter((project) => project.id !== record.id);
@@ -186,6 +188,8 @@ export async function loadWalks(projectId: string): Promise<void> {
     setProjectObservations(projectId, observations, links);
     setFollowUps(projectId, followUps);
   });
+  // The plan's settings, when that project's are shown (a merged package may have changed them).
+  await reloadPlanSettings(projectId);
 }
 
 /** The open walk's project layers (the walk screen shows them as context). */
@@ -532,13 +536,15 @@ export async function saveBackup(walkId: string): Promise<string | null> {
 
 /**
  * Save a whole project (every walk, photos, layers' records, a planner's site decisions, the
- * plan's follow-ups) as one .lykta file: what a coordinator hands to each tablet before a
- * walk, or keeps as the merged result after one.
+ * plan's follow-ups and settings) as one .lykta file: what a coordinator hands to each tablet
+ * before a walk, or keeps as the merged result after one.
  */
 export async function saveProjectPackage(projectId: string): Promise<string | null> {
   const store = db();
   const project = await store.getRecord<ProjectRecord>(projectId);
   if (!project || project.deleted) return null;
+  // A budget still waiting for the slider to rest goes into the package too.
+  await planSettingsWritten();
   try {
     const kinds = [
       "walk",
@@ -549,6 +555,7 @@ export async function saveProjectPackage(projectId: string): Promise<string | nu
       "layer",
       "siteLink",
       "followUp",
+      "planSettings",
     ] as const;
     const lists = await Promise.all(kinds.map((kind) => store.listProjectKind(projectId, kind)));
     const records: SyncedRecord[] = [project, ...lists.flat()];

@@ -12,19 +12,12 @@
  * follows the slider.
  *
  * The cost catalogue, the benefit weights and the budget are the project's: a planner edits
- * them here. They are kept per project on this device (localStorage) for now; see
- * docs/plan.md, "What is still missing".
+ * them here. They are the project's `planSettings` record, synced and merged like every record
+ * and carried in `.lykta` packages: see ./plan-settings.ts (re-exported here) and
+ * src/domain/plan/plan-settings.ts. The slider's setPlanBudget writes the record 500 ms after
+ * its last call (BUDGET_WRITE_DELAY_MS); commitPlanBudget() writes it at once.
  */
 import { computed, signal } from "@preact/signals";
-import benefitWeightsData from "../../data/benefit-weights.json";
-import costsData from "../../data/costs.json";
-import {
-  type BenefitWeights,
-  benefitWeightsProblems,
-  type CostCatalogue,
-  costCatalogueProblems,
-  type TableProblem,
-} from "../domain/plan/catalogue";
 import {
   benefitCurve,
   type PlanCandidates,
@@ -33,12 +26,34 @@ import {
 } from "../domain/plan/plan";
 import type { LightingMode, PlanReply } from "../workers/lighting-protocol";
 import { askLightingWorker, nextRequestId, projectLayerBlobs } from "./lighting";
+import {
+  DEFAULT_BUDGET_SEK,
+  ensurePlanSettings,
+  planBudgetSek,
+  planCosts,
+  planWeights,
+} from "./plan-settings";
 import { projectObservations, sites } from "./sites";
 
-export const DEFAULT_COSTS = costsData as CostCatalogue;
-export const DEFAULT_WEIGHTS = benefitWeightsData as BenefitWeights;
-/** The budget a new plan starts from: the example of issue 6 ("say, 2 million SEK"). */
-export const DEFAULT_BUDGET_SEK = 2_000_000;
+export {
+  BUDGET_WRITE_DELAY_MS,
+  commitPlanBudget,
+  DEFAULT_BUDGET_SEK,
+  DEFAULT_COSTS,
+  DEFAULT_WEIGHTS,
+  loadPlanSettings,
+  planBudgetSek,
+  planCosts,
+  planSettingsLoaded,
+  planSettingsProblems,
+  planSettingsReady,
+  planSettingsWritten,
+  planWeights,
+  resetPlanTables,
+  setPlanBudget,
+  setPlanCosts,
+  setPlanWeights,
+} from "./plan-settings";
 
 export type PlanState =
   | { state: "idle" }
@@ -61,91 +76,6 @@ export type PlanState =
     };
 
 export const planState = signal<PlanState>({ state: "idle" });
-export const planCosts = signal<CostCatalogue>(DEFAULT_COSTS);
-export const planWeights = signal<BenefitWeights>(DEFAULT_WEIGHTS);
-export const planBudgetSek = signal<number>(DEFAULT_BUDGET_SEK);
-/** The project whose settings are loaded into the three signals above. */
-let settingsProjectId: string | null = null;
-
-const storageKey = (projectId: string) => `lykta.plan.v1.${projectId}`;
-
-interface StoredPlanSettings {
-  costs?: unknown;
-  weights?: unknown;
-  budgetSek?: unknown;
-}
-
-/** Load a project's plan settings (falling back to the shipped tables when unusable). */
-export function loadPlanSettings(projectId: string): void {
-  settingsProjectId = projectId;
-  let stored: StoredPlanSettings = {};
-  try {
-    stored = JSON.parse(globalThis.localStorage?.getItem(storageKey(projectId)) ?? "{}");
-  } catch {
-    stored = {};
-  }
-  planCosts.value =
-    stored.costs !== undefined && costCatalogueProblems(stored.costs).length === 0
-      ? (stored.costs as CostCatalogue)
-      : DEFAULT_COSTS;
-  planWeights.value =
-    stored.weights !== undefined && benefitWeightsProblems(stored.weights).length === 0
-      ? (stored.weights as BenefitWeights)
-      : DEFAULT_WEIGHTS;
-  planBudgetSek.value =
-    typeof stored.budgetSek === "number" &&
-    Number.isFinite(stored.budgetSek) &&
-    stored.budgetSek >= 0
-      ? stored.budgetSek
-      : DEFAULT_BUDGET_SEK;
-}
-
-function storePlanSettings(): void {
-  if (settingsProjectId === null) return;
-  try {
-    globalThis.localStorage?.setItem(
-      storageKey(settingsProjectId),
-      JSON.stringify({
-        costs: planCosts.peek(),
-        weights: planWeights.peek(),
-        budgetSek: planBudgetSek.peek(),
-      }),
-    );
-  } catch {
-    // A full or blocked storage keeps the values for this session only.
-  }
-}
-
-/** Use an edited cost catalogue; refused (with where and why) when it is not usable. */
-export function setPlanCosts(value: unknown): TableProblem[] {
-  const problems = costCatalogueProblems(value);
-  if (problems.length > 0) return problems;
-  planCosts.value = value as CostCatalogue;
-  storePlanSettings();
-  return [];
-}
-
-/** Use edited benefit weights; refused (with where and why) when they are not usable. */
-export function setPlanWeights(value: unknown): TableProblem[] {
-  const problems = benefitWeightsProblems(value);
-  if (problems.length > 0) return problems;
-  planWeights.value = value as BenefitWeights;
-  storePlanSettings();
-  return [];
-}
-
-export function setPlanBudget(budgetSek: number): void {
-  if (!Number.isFinite(budgetSek) || budgetSek < 0) return;
-  planBudgetSek.value = Math.round(budgetSek);
-  storePlanSettings();
-}
-
-/** Back to the shipped tables (data/costs.json, data/benefit-weights.json). */
-export function resetPlanTables(): void {
-  planCosts.value = DEFAULT_COSTS;
-  planWeights.value = DEFAULT_WEIGHTS;
-  storePlanSettings();
-}
 
 /** Build the candidates of the open project in the worker (the analysis runs again). */
 export async function runPlan(
@@ -153,6 +83,8 @@ export async function runPlan(
   mode: LightingMode = "coverage",
   radiusM: number | null = null,
 ): Promise<void> {
+  // The project's stored tables, not the defaults shown while they load.
+  await ensurePlanSettings(projectId);
   const { paths, lamps, pois, areas } = await projectLayerBlobs(projectId);
   if (paths.length === 0 || lamps.length === 0) {
     planState.value = {
