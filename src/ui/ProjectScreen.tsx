@@ -17,6 +17,7 @@ import { ExportCard } from "./ExportCard";
 import { BackupFileInput, describedBy, Field, reasonText } from "./Field";
 import { Header, LoadingScreen } from "./Header";
 import { LayersCard } from "./LayersCard";
+import { PlanCard } from "./plan/PlanCard";
 
 export function ProjectScreen(props: { projectId: string }) {
   const project = currentProject.value;
@@ -43,6 +44,7 @@ export function ProjectScreen(props: { projectId: string }) {
         <NewWalkForm projectId={project.id} />
         <SitesCard projectId={project.id} />
         <LightingCard projectId={project.id} />
+        <PlanCard projectId={project.id} />
         <ShareCard projectId={project.id} />
         <ConflictsCard />
         <LayersCard projectId={project.id} />
