@@ -40,7 +40,8 @@ export default defineConfig({
       },
       workbox: {
         // MapLibre's worker is an .mjs file: precache it or the map fails offline.
-        globPatterns: ["**/*.{js,mjs,css,html,json,png,svg,webmanifest}"],
+        // The basemap's label fonts (woff2, src/map/protomaps-style.ts) too: labels offline.
+        globPatterns: ["**/*.{js,mjs,css,html,json,png,svg,webmanifest,woff2}"],
         maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
         navigateFallback: "index.html",
         cleanupOutdatedCaches: true,

@@ -6,7 +6,20 @@ export type BasemapSetting =
   | { kind: "none" }
   | { kind: "osm" }
   | { kind: "raster"; url: string; attribution: string }
-  | { kind: "style"; url: string };
+  | { kind: "style"; url: string }
+  /** A PMTiles file stored on the device (src/storage/basemap-files.ts): works offline. */
+  | { kind: "pmtiles"; fileId: string; schema: BasemapSchema; attribution: string };
+
+/**
+ * What a PMTiles file holds, which decides the style it is drawn with (docs/basemaps.md):
+ * - `protomaps-2023`: Protomaps vector tiles with the 2023 layer schema (`pmap:kind`,
+ *   layers earth, natural, landuse, water, physical_line, roads, transit, buildings, places, mask);
+ * - `protomaps-v4`: the current Protomaps schema (`kind`, layers earth, landcover, landuse,
+ *   water, roads, transit, buildings, places, pois, boundaries), as made by
+ *   `pmtiles extract` of a current build or by the planetiler-based Protomaps profile;
+ * - `raster`: PNG, JPEG or WebP image tiles, drawn as they are.
+ */
+export type BasemapSchema = "protomaps-2023" | "protomaps-v4" | "raster";
 
 export const DEFAULT_BASEMAP: BasemapSetting = { kind: "none" };
 
@@ -23,7 +36,7 @@ export type BasemapProblem = "not_https" | "missing_placeholders" | "sweref_grid
 
 /** Check a user-entered basemap address. */
 export function basemapProblem(setting: BasemapSetting): BasemapProblem | null {
-  if (setting.kind === "none" || setting.kind === "osm") return null;
+  if (setting.kind === "none" || setting.kind === "osm" || setting.kind === "pmtiles") return null;
   const url = setting.url.trim();
   const local = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(url);
   if (!url.startsWith("https://") && !local) return "not_https";

@@ -424,6 +424,29 @@ const sv = {
   basemapStyleInvalid: "Adressen måste börja med https://.",
   basemapSwerefGrid:
     "Kartan kan bara visa tjänster i Web Mercator (EPSG:3857). Rutnät i SWEREF 99 TM (EPSG:3006) går inte att visa. Använd tjänstens Web Mercator-variant, t.ex. Lantmäteriets topografiska webbkarta i EPSG:3857.",
+  // Basemap files (PMTiles) for offline use
+  basemapFileChoice: "Kartfil: {name} (fungerar utan nät)",
+  basemapFiles: "Kartfiler för offline",
+  basemapFilesIntro:
+    "Läs in en kartfil (.pmtiles) över vandringsområdet, t.ex. ett utdrag ur Protomaps. Den sparas på enheten, och kartan visar gator, byggnader och namn även utan nät.",
+  basemapFileLoad: "Läs in kartfil (.pmtiles)",
+  basemapFileSaving: "Sparar {name}…",
+  basemapFileSaved: "Kartfilen {name} är sparad och vald som bakgrundskarta.",
+  basemapFileQuota:
+    "Kartfilen {name} fick inte plats på enheten och sparades inte. Vandringarnas data är orörda. Ta bort kartfiler som inte behövs eller välj ett mindre område.",
+  basemapFileFailed: "Kartfilen {name} kunde inte sparas ({detail}). Vandringarnas data är orörda.",
+  basemapFileNotPmtiles: "Filen {name} är ingen PMTiles-fil (version 3).",
+  basemapFileUnknownSchema:
+    "Kartfilen {name} har lager som Lykta inte känner igen. Lykta visar Protomaps vektorkartor (schemat från 2023 och dagens) och rasterkartor.",
+  basemapFileUnsupportedTiles: "Kartfilen {name} har en bildtyp som Lykta inte kan visa.",
+  basemapFileFacts: "{size} · zoomnivå {min}–{max}",
+  basemapFileShowArea: "Visa området",
+  basemapFileAreaShown: "Kartan öppnas över området för {name}.",
+  basemapFileDelete: "Ta bort {name}",
+  basemapFileDeleted: "Kartfilen {name} är borttagen.",
+  basemapFilesNone: "Inga kartfiler sparade på enheten.",
+  storageMapFiles: "Varav kartfiler: {size}",
+  storageFree: "Ledigt: {free}",
   mapLabel: "Karta över vandringen",
   mapZoomIn: "Zooma in",
   mapZoomOut: "Zooma ut",
@@ -956,6 +979,29 @@ const en: Record<StringKey, string> = {
   basemapStyleInvalid: "The address must start with https://.",
   basemapSwerefGrid:
     "The map can only show services in Web Mercator (EPSG:3857). Tile grids in SWEREF 99 TM (EPSG:3006) cannot be shown. Use the service's Web Mercator variant, e.g. Lantmäteriet's topographic web map in EPSG:3857.",
+  basemapFileChoice: "Map file: {name} (works offline)",
+  basemapFiles: "Map files for offline use",
+  basemapFilesIntro:
+    "Load a map file (.pmtiles) of the walk area, e.g. a Protomaps extract. It is stored on the device, and the map shows streets, buildings and names even with no network.",
+  basemapFileLoad: "Load map file (.pmtiles)",
+  basemapFileSaving: "Saving {name}…",
+  basemapFileSaved: "The map file {name} is stored and chosen as the basemap.",
+  basemapFileQuota:
+    "The map file {name} did not fit on the device and was not stored. The walks' data is untouched. Delete map files you do not need or choose a smaller area.",
+  basemapFileFailed:
+    "The map file {name} could not be stored ({detail}). The walks' data is untouched.",
+  basemapFileNotPmtiles: "The file {name} is not a PMTiles file (version 3).",
+  basemapFileUnknownSchema:
+    "The map file {name} has layers Lykta does not recognise. Lykta shows Protomaps vector maps (the 2023 schema and the current one) and raster maps.",
+  basemapFileUnsupportedTiles: "The map file {name} has an image type Lykta cannot show.",
+  basemapFileFacts: "{size} · zoom levels {min}–{max}",
+  basemapFileShowArea: "Show the area",
+  basemapFileAreaShown: "The map opens on the area of {name}.",
+  basemapFileDelete: "Delete {name}",
+  basemapFileDeleted: "The map file {name} is deleted.",
+  basemapFilesNone: "No map files stored on the device.",
+  storageMapFiles: "Of which map files: {size}",
+  storageFree: "Free: {free}",
   mapLabel: "Map of the walk",
   conflictKind_followUp: "Follow-up",
   conflictField_owner: "Owner",

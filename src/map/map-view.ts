@@ -28,8 +28,12 @@ import {
 import { type ObservationGeometry, representativePosition } from "../domain/geometry";
 import { groupOnGrid, type OverviewPoint } from "../domain/overview";
 import type { Fix } from "../domain/track";
+import { openStoredBasemapFile } from "../state/basemap-files";
+import { basemapFileUrl, registerPmtilesProtocol } from "./pmtiles-protocol";
+import { basemapFontFaces, protomapsLayers, protomapsPaint } from "./protomaps-style";
 
 setWorkerUrl(workerUrl);
+registerPmtilesProtocol(openStoredBasemapFile);
 
 export type DrawKind = "point" | "line" | "polygon";
 
@@ -215,6 +219,13 @@ function basemapSource(setting: BasemapSetting): SourceSpecification | null {
       type: "raster",
       tiles: [setting.url],
       tileSize: 256,
+      attribution: setting.attribution,
+    };
+  }
+  if (setting.kind === "pmtiles") {
+    return {
+      type: setting.schema === "raster" ? "raster" : "vector",
+      url: basemapFileUrl(setting.fileId),
       attribution: setting.attribution,
     };
   }
@@ -452,17 +463,24 @@ function buildStyle(setting: BasemapSetting, night: boolean): StyleSpecification
     },
   ];
   const source = basemapSource(setting);
+  const style: StyleSpecification = { version: 8, sources, layers };
   if (source) {
     sources[SOURCE_BASEMAP] = source;
-    layers.push({
-      id: "lykta-basemap",
-      type: "raster",
-      source: SOURCE_BASEMAP,
-      paint: basemapPaint(night),
-    });
+    if (setting.kind === "pmtiles" && setting.schema !== "raster") {
+      // A vector file: Lykta's own style, with bundled fonts for its labels.
+      layers.push(...protomapsLayers(setting.schema, SOURCE_BASEMAP, night));
+      style["font-faces"] = basemapFontFaces();
+    } else {
+      layers.push({
+        id: "lykta-basemap",
+        type: "raster",
+        source: SOURCE_BASEMAP,
+        paint: basemapPaint(night),
+      });
+    }
   }
   layers.push(...overlayLayers(night));
-  return { version: 8, sources, layers };
+  return style;
 }
 
 export class MapView {
@@ -540,6 +558,22 @@ export class MapView {
       if (this.map.loaded()) resolve();
       else this.map.once("load", () => resolve());
     });
+    if (options.basemap.kind !== "none") this.markBasemapRendered();
+  }
+
+  /**
+   * Mark the first frame drawn with the basemap's tiles loaded (performance mark and the
+   * container's data-basemap attribute): how long a reload takes to show the map.
+   */
+  private markBasemapRendered() {
+    const onRender = () => {
+      if (!this.map.getSource(SOURCE_BASEMAP) || !this.map.isSourceLoaded(SOURCE_BASEMAP)) return;
+      if (!this.map.getStyle().sources[SOURCE_BASEMAP]) return;
+      this.map.off("render", onRender);
+      performance.mark("lykta:basemap-rendered");
+      this.options.container.dataset.basemap = "rendered";
+    };
+    this.map.on("render", onRender);
   }
 
   /** Resolves when everything set so far is rendered (the map is idle). */
@@ -875,6 +909,15 @@ export class MapView {
     const map = this.map;
     if (map.getLayer("lykta-background")) {
       map.setPaintProperty("lykta-background", "background-color", night ? "#141a22" : "#eef1ec");
+    }
+    const basemap = this.options.basemap;
+    if (basemap.kind === "pmtiles" && basemap.schema !== "raster") {
+      for (const [layer, paint] of protomapsPaint(basemap.schema, night)) {
+        if (!map.getLayer(layer)) continue;
+        for (const [property, value] of Object.entries(paint)) {
+          map.setPaintProperty(layer, property as "fill-color", value as never);
+        }
+      }
     }
     if (map.getLayer("lykta-basemap")) {
       const dim = basemapPaint(night);

@@ -1,10 +1,13 @@
 import { useEffect, useState } from "preact/hooks";
 import { type BasemapSetting, basemapProblem, OSM_ATTRIBUTION } from "../domain/basemap";
+import type { BasemapFileInfo } from "../domain/basemap-file";
+import { basemapFiles, refreshBasemapFiles } from "../state/basemap-files";
 import { formatBytes, t } from "../state/i18n";
 import { hrefFor } from "../state/router";
 import { type NightModeSetting, storeSettings } from "../state/settings";
 import { refreshStorageInfo, requestPersistence } from "../state/storage-info";
 import { settings, storageInfo } from "../state/store";
+import { BasemapFilesCard } from "./BasemapFilesCard";
 import { Header } from "./Header";
 
 function update(patch: Partial<typeof settings.value>) {
@@ -14,9 +17,19 @@ function update(patch: Partial<typeof settings.value>) {
   if (patch.language) document.documentElement.lang = patch.language;
 }
 
+/** A radio choice: a kind of basemap, or `file:<id>` for a stored map file. */
+type BasemapChoice = Exclude<BasemapSetting["kind"], "pmtiles"> | `file:${string}`;
+
+function fileSetting(file: BasemapFileInfo): BasemapSetting {
+  return { kind: "pmtiles", fileId: file.id, schema: file.schema, attribution: file.attribution };
+}
+
 function BasemapSettings() {
   const current = settings.value.basemap;
-  const [kind, setKind] = useState<BasemapSetting["kind"]>(current.kind);
+  const files = basemapFiles.value ?? [];
+  const [kind, setKind] = useState<BasemapChoice>(
+    current.kind === "pmtiles" ? `file:${current.fileId}` : current.kind,
+  );
   const [url, setUrl] = useState(
     current.kind === "raster" || current.kind === "style" ? current.url : "",
   );
@@ -27,12 +40,17 @@ function BasemapSettings() {
 
   function apply(event: Event) {
     event.preventDefault();
+    const file = files.find((candidate) => `file:${candidate.id}` === kind);
     const next: BasemapSetting =
       kind === "raster"
         ? { kind, url: url.trim(), attribution: attribution.trim() }
         : kind === "style"
           ? { kind, url: url.trim() }
-          : { kind };
+          : file
+            ? fileSetting(file)
+            : kind === "osm"
+              ? { kind }
+              : { kind: "none" };
     const found = basemapProblem(next);
     if (found) {
       setProblem(
@@ -48,8 +66,12 @@ function BasemapSettings() {
     update({ basemap: next });
   }
 
-  const options: [BasemapSetting["kind"], string][] = [
+  const options: [BasemapChoice, string][] = [
     ["none", t("basemapNone")],
+    ...files.map((file): [BasemapChoice, string] => [
+      `file:${file.id}`,
+      t("basemapFileChoice", { name: file.name }),
+    ]),
     ["osm", t("basemapOsm")],
     ["raster", t("basemapCustomRaster")],
     ["style", t("basemapCustomStyle")],
@@ -103,7 +125,7 @@ function BasemapSettings() {
           </p>
         )}
         <p class="hint">{t("basemapPrivacy")}</p>
-        {kind === "osm" && <p class="hint">{OSM_ATTRIBUTION}</p>}
+        {(kind === "osm" || kind.startsWith("file:")) && <p class="hint">{OSM_ATTRIBUTION}</p>}
         <button type="submit" class="button button-primary">
           {t("save")}
         </button>
@@ -115,7 +137,9 @@ function BasemapSettings() {
 function StorageSettings() {
   useEffect(() => {
     void refreshStorageInfo();
+    void refreshBasemapFiles();
   }, []);
+  const mapFilesBytes = (basemapFiles.value ?? []).reduce((sum, file) => sum + file.sizeBytes, 0);
   const info = storageInfo.value;
   return (
     <section class="card" aria-labelledby="storage-heading">
@@ -126,9 +150,16 @@ function StorageSettings() {
             used: formatBytes(info.usedBytes),
             quota: formatBytes(info.quotaBytes),
           })}
+          {" · "}
+          {t("storageFree", { free: formatBytes(Math.max(0, info.quotaBytes - info.usedBytes)) })}
         </p>
       ) : (
         <p>{t("storageUnknown")}</p>
+      )}
+      {mapFilesBytes > 0 && (
+        <p data-testid="storage-map-files">
+          {t("storageMapFiles", { size: formatBytes(mapFilesBytes) })}
+        </p>
       )}
       {info?.persisted ? (
         <p>{t("storagePersisted")}</p>
@@ -201,7 +232,26 @@ export function SettingsScreen() {
             ))}
           </fieldset>
         </section>
-        <BasemapSettings />
+        <BasemapSettings
+          key={JSON.stringify([settings.value.basemap, basemapFiles.value?.length])}
+        />
+        <BasemapFilesCard
+          onStored={(file) => {
+            update({
+              basemap: fileSetting(file),
+              lastView: { center: file.center, zoom: file.centerZoom },
+            });
+          }}
+          onShowArea={(file) =>
+            update({ lastView: { center: file.center, zoom: file.centerZoom } })
+          }
+          onDeleted={(file) => {
+            const basemap = settings.value.basemap;
+            if (basemap.kind === "pmtiles" && basemap.fileId === file.id) {
+              update({ basemap: { kind: "none" } });
+            }
+          }}
+        />
         <StorageSettings />
         <section class="card" aria-labelledby="about-heading">
           <h2 id="about-heading">{t("about")}</h2>
