@@ -33,6 +33,9 @@ const NIGHT = {
   text: [hex("#c9d1da"), hex("#a9b3bf"), hex("#8c96a2")],
 };
 
+/** An observation of severity 5 (src/map/map-view.ts, SEVERITY_COLOURS). */
+const SEVERITY_5 = hex("#8e1b2a");
+
 /** The map's drawing without its controls (zoom buttons, attribution). */
 async function mapShot(page: Page, path: string): Promise<Buffer> {
   const box = (await page.getByTestId("map").boundingBox())!;
@@ -61,7 +64,7 @@ test("a PMTiles map file of Florence shows streets and names offline, by day and
 }) => {
   const errors = collectConsoleErrors(page);
   await mkdir(".cache/screenshots", { recursive: true });
-  await createProjectAndWalk(page, "Kvällsvandring Santa Maria Novella");
+  await createProjectAndWalk(page, "Kvällsvandring Firenze");
   const walkUrl = page.url();
   await installedForOffline(page);
 
@@ -138,16 +141,29 @@ test("a PMTiles map file of Florence shows streets and names offline, by day and
   // else in the style is dark and neutral).
   expect(namePixels).toBeGreaterThan(500);
 
+  // Recording still works offline, and the team's own marks are drawn above the basemap.
+  await page.getByRole("button", { name: "Punkt", exact: true }).tap();
+  const box = (await page.getByTestId("map").boundingBox())!;
+  await page.touchscreen.tap(box.x + box.width / 2 - 100, box.y + box.height / 2 + 60);
+  await expect(page.getByRole("heading", { name: "Ny observation" })).toBeVisible();
+  await page.getByText("Trasig belysning", { exact: true }).tap();
+  await page.getByRole("radio", { name: "Allvarlighet 5 av 5" }).check();
+  await page.getByRole("button", { name: "Spara", exact: true }).tap();
+  await expect(page.getByRole("heading", { name: "Ny observation" })).toBeHidden();
+
   await setNight(page, true);
   await mapIdle(page);
   const night = await mapShot(page, ".cache/screenshots/basemap-florence-night.png");
-  const [nightRoad = 0, dayRoadAtNight = 0, ...nightNames] = await countColours(page, night, [
-    NIGHT.minorRoad,
-    DAY.minorRoad,
-    ...NIGHT.text,
-  ]);
+  const [nightRoad = 0, dayRoadAtNight = 0, observation = 0, ...nightNames] = await countColours(
+    page,
+    night,
+    [NIGHT.minorRoad, DAY.minorRoad, SEVERITY_5, ...NIGHT.text],
+  );
   const nightNamePixels = nightNames.reduce((sum, count) => sum + count, 0);
-  console.log(`basemap night pixels: minor roads ${nightRoad}, names ${nightNamePixels}`);
+  console.log(
+    `basemap night pixels: minor roads ${nightRoad}, names ${nightNamePixels}, observation ${observation}`,
+  );
+  expect(observation).toBeGreaterThan(100);
   expect(nightRoad).toBeGreaterThan(5_000);
   expect(nightNamePixels).toBeGreaterThan(500);
   // Dimmed: no glaring white streets at night.
