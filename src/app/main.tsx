@@ -24,6 +24,7 @@ import { LyktaDatabase } from "../storage/database";
 import { StorageError } from "../storage/errors";
 import { App } from "../ui/App";
 import "../../styles/app.css";
+import "../../styles/print.css";
 
 // DO NOT RENAME: existing tablets hold their device id under this meta key.
 const META_DEVICE_ID = "deviceId";
@@ -67,7 +68,14 @@ async function start() {
   await loadProjects();
   followOtherTabs();
   followHash((next) => {
-    if (next.screen === "project" || next.screen === "sites" || next.screen === "lighting") {
+    if (
+      next.screen === "project" ||
+      next.screen === "sites" ||
+      next.screen === "lighting" ||
+      next.screen === "plan" ||
+      next.screen === "strategyReport" ||
+      next.screen === "walkReport"
+    ) {
       void loadWalks(next.projectId);
     }
     if (next.screen === "project") void loadConflicts(next.projectId);

@@ -6,6 +6,13 @@ export function parseHash(hash: string): Route {
   if (parts[0] === "project" && parts[1]) {
     if (parts[2] === "sites") return { screen: "sites", projectId: parts[1] };
     if (parts[2] === "lighting") return { screen: "lighting", projectId: parts[1] };
+    if (parts[2] === "plan" && !parts[3]) return { screen: "plan", projectId: parts[1] };
+    if (parts[2] === "report" && parts[3] === "strategy") {
+      return { screen: "strategyReport", projectId: parts[1] };
+    }
+    if (parts[2] === "report" && parts[3] === "walk" && parts[4]) {
+      return { screen: "walkReport", projectId: parts[1], walkId: parts[4] };
+    }
     return { screen: "project", projectId: parts[1] };
   }
   if (parts[0] === "walk" && parts[1]) {
@@ -27,6 +34,12 @@ export function hrefFor(target: Route): string {
       return `#/project/${encodeURIComponent(target.projectId)}/sites`;
     case "lighting":
       return `#/project/${encodeURIComponent(target.projectId)}/lighting`;
+    case "plan":
+      return `#/project/${encodeURIComponent(target.projectId)}/plan`;
+    case "strategyReport":
+      return `#/project/${encodeURIComponent(target.projectId)}/report/strategy`;
+    case "walkReport":
+      return `#/project/${encodeURIComponent(target.projectId)}/report/walk/${encodeURIComponent(target.walkId)}`;
     case "walk":
       return `#/walk/${encodeURIComponent(target.walkId)}${target.view === "map" ? "" : `/${target.view}`}`;
     case "settings":

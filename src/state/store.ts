@@ -42,6 +42,9 @@ export type Route =
   | { screen: "project"; projectId: string }
   | { screen: "sites"; projectId: string }
   | { screen: "lighting"; projectId: string }
+  | { screen: "plan"; projectId: string }
+  | { screen: "strategyReport"; projectId: string }
+  | { screen: "walkReport"; projectId: string; walkId: string }
   | { screen: "walk"; walkId: string; view: "map" | "list" | "about" }
   | { screen: "settings" }
   | { screen: "accessibility" };
@@ -68,7 +71,12 @@ export const currentWalk = computed(() => {
 export const currentProject = computed(() => {
   const current = route.value;
   const projectId =
-    current.screen === "project" || current.screen === "sites" || current.screen === "lighting"
+    current.screen === "project" ||
+    current.screen === "sites" ||
+    current.screen === "lighting" ||
+    current.screen === "plan" ||
+    current.screen === "strategyReport" ||
+    current.screen === "walkReport"
       ? current.projectId
       : current.screen === "walk"
         ? currentWalk.value?.projectId

@@ -7,6 +7,9 @@ import { HomeScreen } from "./HomeScreen";
 import { LightingScreen } from "./LightingScreen";
 import { Notices } from "./Notices";
 import { ProjectScreen } from "./ProjectScreen";
+import { PlanScreen } from "./plan/PlanScreen";
+import { StrategyReport } from "./reports/StrategyReport";
+import { WalkReport } from "./reports/WalkReport";
 import { SettingsScreen } from "./SettingsScreen";
 import { SitesScreen } from "./SitesScreen";
 import { WalkScreen } from "./WalkScreen";
@@ -42,6 +45,12 @@ function Screen() {
       return <SitesScreen projectId={current.projectId} />;
     case "lighting":
       return <LightingScreen projectId={current.projectId} />;
+    case "plan":
+      return <PlanScreen projectId={current.projectId} />;
+    case "strategyReport":
+      return <StrategyReport projectId={current.projectId} />;
+    case "walkReport":
+      return <WalkReport projectId={current.projectId} walkId={current.walkId} />;
     case "settings":
       return <SettingsScreen />;
     case "accessibility":
