@@ -738,7 +738,9 @@ const sv = {
   // (PlanAction.label), task names (plan.kind.<kind>) and the benefit terms (plan.term.<term>).
   "plan.label.repair": "Laga lampa {lamp}",
   "plan.label.repairUnknown": "Laga trasig lampa ({reports} rapporter)",
+  "plan.label.newLampGap": "1 ny stolpe längs {path}, {lengthM} m",
   "plan.label.newLampsGap": "{poles} nya stolpar längs {path}, {lengthM} m",
+  "plan.label.newLampReport": "1 ny stolpe vid rapporten",
   "plan.label.newLampsReport": "{poles} nya stolpar vid rapporten",
   "plan.label.upgrade": "Starkare armatur i lampa {lamp}",
   "plan.label.trim": "Beskär träd vid {lamps} lampor",
@@ -1636,7 +1638,9 @@ const en: Record<StringKey, string> = {
 
   "plan.label.repair": "Repair lamp {lamp}",
   "plan.label.repairUnknown": "Repair a broken lamp ({reports} reports)",
+  "plan.label.newLampGap": "1 new pole along {path}, {lengthM} m",
   "plan.label.newLampsGap": "{poles} new poles along {path}, {lengthM} m",
+  "plan.label.newLampReport": "1 new pole at the report",
   "plan.label.newLampsReport": "{poles} new poles at the report",
   "plan.label.upgrade": "Brighter luminaire in lamp {lamp}",
   "plan.label.trim": "Trim trees at {lamps} lamps",

@@ -10,8 +10,10 @@
  * same in both, for scripts.
  */
 import type { Geometry } from "geojson";
+import pathClassesData from "../../../data/path-classes.json";
 import { isStringKey, translate } from "../../i18n/strings";
 import type { GroupsFile } from "../groups";
+import type { PathClassesFile } from "../layers";
 import { effectiveFollowUp, type FollowUpRecord } from "../plan/follow-up";
 import type { PlanCandidates, PlanSelection } from "../plan/plan";
 import type { BenefitTerm, CostCalculation, PlanAction } from "../plan/types";
@@ -83,10 +85,22 @@ function text(
 
 /** The action's label in the language; the key and its values when the table lacks the key. */
 export function actionLabel(action: PlanAction, language: PlanLanguage): string {
+  const values = { ...action.label.values };
+  if (values.path === undefined && typeof values.pathClass === "string") {
+    values.path = pathClassName(values.pathClass, language);
+  }
   return (
-    text(language, action.label.key, action.label.values) ??
+    text(language, action.label.key, values) ??
     `${action.label.key} ${JSON.stringify(action.label.values)}`
   );
+}
+
+const PATH_CLASSES = pathClassesData as PathClassesFile;
+
+/** "Lokalgata" for `residential`; the id itself for a class the table does not know. */
+function pathClassName(id: string, language: PlanLanguage): string {
+  const found = PATH_CLASSES.classes.find((entry) => entry.id === id);
+  return found ? found.label[language].toLowerCase() : id;
 }
 
 function groupNames(ids: string, language: PlanLanguage, groups: GroupsFile | undefined): string {

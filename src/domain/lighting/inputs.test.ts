@@ -11,7 +11,9 @@ import { createObservation, EMPTY_OBSERVATION_FIELDS } from "../observation";
 import { tombstoneRecord } from "../record";
 import {
   areasFromFeatures,
+  featureId,
   LIGHTING_INPUT_REASONS,
+  lampDisplayName,
   lampsFromFeatures,
   lightingObservationsFromFeatures,
   lightingObservationsFromRecords,
@@ -299,5 +301,30 @@ describe("points of interest and areas", () => {
       point({}),
     ]);
     expect(areas).toEqual([{ id: "features[0]", name: "Vivalla", polygons: [square] }]);
+  });
+});
+
+describe("feature ids and lamp names", () => {
+  const point = (properties: Record<string, unknown>, id?: string): Feature<Geometry> => ({
+    type: "Feature",
+    ...(id === undefined ? {} : { id }),
+    geometry: { type: "Point", coordinates: [16.5, 59.6] },
+    properties,
+  });
+
+  it("takes the OSM id from the feature, then its id, then a layer's kept source, then the index", () => {
+    expect(featureId(point({ "@type": "node", "@id": 25291565 }), 3)).toBe("node/25291565");
+    expect(featureId(point({ "@id": "way/7" }), 3)).toBe("way/7");
+    expect(featureId(point({}, "lamp-9"), 3)).toBe("lamp-9");
+    // A layer imported in the app: model fields plus the source's own properties.
+    const normalised = point({ lit: "unknown", source: { "@type": "node", "@id": 42 } });
+    expect(featureId(normalised, 3)).toBe("node/42");
+    expect(featureId(point({ source: { name: "x" } }), 3)).toBe("features[3]");
+  });
+
+  it("names a lamp by its reference, else its id, and an index as a number counted from 1", () => {
+    expect(lampDisplayName({ id: "node/42", ref: "B-117" })).toBe("B-117");
+    expect(lampDisplayName({ id: "node/42", ref: null })).toBe("node/42");
+    expect(lampDisplayName({ id: "features[100]", ref: null })).toBe("#101");
   });
 });

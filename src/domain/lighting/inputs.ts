@@ -49,13 +49,32 @@ export interface LeftOut {
 /** The id a feature keeps through the analysis: OSM "way/123", the feature id, or its index. */
 export function featureId(feature: Feature, index: number): string {
   const properties = feature.properties ?? {};
+  const own = osmFeatureId(properties);
+  if (own !== null) return own;
+  if (feature.id !== undefined && feature.id !== null && feature.id !== "")
+    return String(feature.id);
+  // A layer imported in the app keeps the source's properties under `source`.
+  const source = properties.source;
+  if (typeof source === "object" && source !== null) {
+    const fromSource = osmFeatureId(source as Record<string, unknown>);
+    if (fromSource !== null) return fromSource;
+  }
+  return `features[${index}]`;
+}
+
+function osmFeatureId(properties: Record<string, unknown>): string | null {
   const osmId = properties["@id"];
   const osmType = properties["@type"];
   if (typeof osmId === "string" && osmId !== "") return osmId;
   if (typeof osmId === "number" && typeof osmType === "string") return `${osmType}/${osmId}`;
-  if (feature.id !== undefined && feature.id !== null && feature.id !== "")
-    return String(feature.id);
-  return `features[${index}]`;
+  return null;
+}
+
+/** A lamp's name for people: its reference, else its source id, else its place in the layer. */
+export function lampDisplayName(lamp: { id: string; ref: string | null }): string {
+  if (lamp.ref !== null) return lamp.ref;
+  const index = /^features\[(\d+)\]$/.exec(lamp.id);
+  return index ? `#${Number(index[1]) + 1}` : lamp.id;
 }
 
 /** Is this a normalised layer feature (export/geojson.ts normaliseLayer), not a raw one? */

@@ -24,6 +24,7 @@ import KDBush from "kdbush";
 import { areaM2 } from "../export/geojson";
 import type { ObservationGeometry } from "../geometry";
 import { lineLengthM } from "../geometry";
+import { lampDisplayName } from "../lighting/inputs";
 import type { LightingModel } from "../lighting/model";
 import type { CoverageResult, DarkGap, IlluminanceResult, LampChange } from "../lighting/types";
 import type { ObservationRecord } from "../observation";
@@ -279,7 +280,7 @@ export function buildCandidates(
       anchors: [lamp.position],
       label: {
         key: "plan.label.repair",
-        values: { lamp: lamp.ref ?? lamp.id, reports: reportIds.length },
+        values: { lamp: lampDisplayName(lamp), reports: reportIds.length },
       },
     });
   }
@@ -307,8 +308,13 @@ export function buildCandidates(
       anchors: anchorsAlong(line),
       importance: gap.importance,
       label: {
-        key: "plan.label.newLampsGap",
-        values: { poles, lengthM: round(gap.lengthM), path: gap.name ?? gap.pathId },
+        key: poles === 1 ? "plan.label.newLampGap" : "plan.label.newLampsGap",
+        // An unnamed path is named by its class ("Lokalgata"), translated with the label.
+        values: {
+          poles,
+          lengthM: round(gap.lengthM),
+          ...(gap.name !== null ? { path: gap.name } : { pathClass: gap.pathClass }),
+        },
       },
     });
   }
@@ -385,7 +391,7 @@ export function buildCandidates(
               ],
             },
             anchors,
-            label: { key: "plan.label.upgrade", values: { lamp: old.ref ?? old.id } },
+            label: { key: "plan.label.upgrade", values: { lamp: lampDisplayName(old) } },
           });
           continue;
         }
@@ -403,7 +409,10 @@ export function buildCandidates(
           cost: newLampsCost(catalogue, lengthM, poles),
           change: { add: newLamps.map((p) => ({ position: p })) },
           anchors,
-          label: { key: "plan.label.newLampsReport", values: { poles, lengthM: round(lengthM) } },
+          label: {
+            key: poles === 1 ? "plan.label.newLampReport" : "plan.label.newLampsReport",
+            values: { poles, lengthM: round(lengthM) },
+          },
         });
         continue;
       }
