@@ -460,3 +460,177 @@ describe("imported layers", () => {
     db.close();
   });
 });
+
+describe("sync outbox", () => {
+  const photoId = "a".repeat(64);
+
+  it("queues every local write in the same transaction, one entry per record", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const ctx = testContext("tablet-a", 3);
+    const observation = createObservation("p", "w", observationFields, ctx, "o1");
+    await db.putRecords([observation]);
+    await db.putRecords([editRecord(observation, { note: "ändrad" }, ctx)]);
+    await db.putRecordsAndMeta([createObservation("p", "w", observationFields, ctx, "o2")], {
+      someMeta: 1,
+    });
+    await db.putRecords([createObservation("other", "w2", observationFields, ctx, "o3")]);
+    const entries = await db.listOutbox("p");
+    expect(entries.map((entry) => entry.key)).toEqual(["record:o1", "record:o2"]);
+    expect(await db.countOutbox("p")).toEqual({ records: 2, conflicts: 0, blobs: 0 });
+    expect(await db.countOutbox("other")).toEqual({ records: 1, conflicts: 0, blobs: 0 });
+    db.close();
+  });
+
+  it("a failed write queues nothing", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const ctx = testContext("tablet-a", 3);
+    const quota = new DOMException("full", "QuotaExceededError");
+    const put = FakeObjectStore.prototype.put;
+    let calls = 0;
+    vi.spyOn(FakeObjectStore.prototype, "put").mockImplementation(function (this: never, ...args) {
+      calls += 1;
+      if (calls === 2) throw quota;
+      return put.apply(this, args as never);
+    });
+    await expect(
+      db.putRecords([createObservation("p", "w", observationFields, ctx, "o1")]),
+    ).rejects.toBeInstanceOf(StorageError);
+    vi.restoreAllMocks();
+    expect(await db.getRecord("o1")).toBeUndefined();
+    expect(await db.listOutbox("p")).toEqual([]);
+    db.close();
+  });
+
+  it("settles only entries that did not change while they were being sent", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const ctx = testContext("tablet-a", 3);
+    const one = createObservation("p", "w", observationFields, ctx, "o1");
+    const two = createObservation("p", "w", observationFields, ctx, "o2");
+    await db.putRecords([one, two]);
+    const sent = await db.listOutbox("p");
+    // o2 is edited while the push is on its way: its new version must still go.
+    await db.putRecords([editRecord(two, { severity: 5 }, ctx)]);
+    await db.settleOutbox(sent);
+    expect((await db.listOutbox("p")).map((entry) => entry.key)).toEqual(["record:o2"]);
+    // Settling the same entries again (a resend) changes nothing more.
+    await db.settleOutbox(sent);
+    expect((await db.listOutbox("p")).map((entry) => entry.key)).toEqual(["record:o2"]);
+    db.close();
+  });
+
+  it("queues a photo's bytes after its record has gone, only when the bytes are here", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const ctx = testContext("tablet-a", 3);
+    const photo = createRecord(
+      {
+        id: photoId,
+        kind: "photo",
+        projectId: "p",
+        walkId: "w",
+        fields: { mimeType: "image/jpeg", widthPx: 2, heightPx: 2, byteLength: 3, takenAt: 1 },
+      },
+      ctx,
+    );
+    await db.putPhoto(photo, new Blob([new Uint8Array([1, 2, 3])]));
+    const sent = await db.listOutbox("p");
+    expect(sent.map((entry) => entry.key)).toEqual([`record:${photoId}`]);
+    await db.settleOutbox(sent, [
+      { id: photoId, projectId: "p", blobStore: "photoBlobs" },
+      { id: "b".repeat(64), projectId: "p", blobStore: "photoBlobs" },
+    ]);
+    const after = await db.listOutbox("p");
+    expect(after.map((entry) => entry.key)).toEqual([`blob:${photoId}`]);
+    expect(after[0]).toMatchObject({ type: "blob", blobStore: "photoBlobs" });
+    expect(await db.countOutbox("p")).toEqual({ records: 0, conflicts: 0, blobs: 1 });
+    db.close();
+  });
+
+  it("records merged in from a package are queued; pulled ones only when this device changed them", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const a = testContext("tablet-a", 5);
+    const b = testContext("tablet-b", 6);
+    const fromPackage = createObservation("p", "w", observationFields, b, "pkg");
+    await db.applyRecords([fromPackage]);
+    expect((await db.listOutbox("p")).map((entry) => entry.key)).toEqual(["record:pkg"]);
+    await db.settleOutbox(await db.listOutbox("p"));
+
+    // A pulled record this device did not have: stored, not sent back.
+    const serverCopy = createObservation("p", "w", observationFields, b, "srv");
+    await db.applyRecords([serverCopy], { outbox: "pulled" });
+    expect(await db.getRecord("srv")).toEqual(serverCopy);
+    expect(await db.listOutbox("p")).toEqual([]);
+
+    // Edited here and on the server concurrently: the merge differs from the server's copy,
+    // so it goes back, and so does the conflict this merge logged.
+    const local = editRecord(serverCopy, { note: "här" }, a);
+    await db.putRecords([local]);
+    await db.settleOutbox(await db.listOutbox("p"));
+    const remote = editRecord(editRecord(serverCopy, { severity: 1 }, b), { note: "där" }, b);
+    const result = await db.applyRecords([remote], { outbox: "pulled" });
+    expect(result.conflicts).toHaveLength(1);
+    const keys = (await db.listOutbox("p")).map((entry) => entry.key);
+    expect(keys).toEqual(["record:srv", `conflict:${result.conflicts[0]!.id}`]);
+
+    // The server's own conflict entries are stored but never queued.
+    await db.settleOutbox(await db.listOutbox("p"));
+    const serverConflict = { ...result.conflicts[0]!, id: "server-conflict" };
+    await db.applyRecords([], { outbox: "pulled", conflicts: [serverConflict] });
+    expect((await db.listConflicts()).map((entry) => entry.id)).toContain("server-conflict");
+    expect(await db.listOutbox("p")).toEqual([]);
+    db.close();
+  });
+
+  it("queues a whole project when it is first connected, and forgets it on disconnect", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const ctx = testContext("tablet-a", 3);
+    const project = createProject({ name: "Gäddeholm", organisation: "" }, ctx);
+    const walk = createWalk(
+      project.id,
+      { ...EMPTY_WALK_FIELDS, name: "V1", date: "2026-11-21" },
+      ctx,
+    );
+    await db.putRecords([project, walk, createObservation("other", "w", observationFields, ctx)]);
+    await db.clearOutbox(project.id);
+    expect(await db.listOutbox(project.id)).toEqual([]);
+    expect(await db.enqueueProject(project.id)).toBe(2);
+    expect((await db.listOutbox(project.id)).map((entry) => entry.id).sort()).toEqual(
+      [project.id, walk.id].sort(),
+    );
+    await db.clearOutbox(project.id);
+    expect(await db.countOutbox(project.id)).toEqual({ records: 0, conflicts: 0, blobs: 0 });
+    expect(await db.countOutbox("other")).toEqual({ records: 1, conflicts: 0, blobs: 0 });
+    db.close();
+  });
+
+  it("a version-3 database opens with its records and an empty outbox", async () => {
+    const name = freshName();
+    const ctx = testContext("tablet-a", 3);
+    const observation = createObservation("p", "w", observationFields, ctx, "old");
+    const old = await (async () => {
+      const open = indexedDB.open(name, 3);
+      open.onupgradeneeded = () => {
+        const raw = open.result;
+        const records = raw.createObjectStore("records", { keyPath: "id" });
+        records.createIndex("byWalk", "walkId");
+        records.createIndex("byKind", "kind");
+        records.createIndex("byProjectKind", ["projectId", "kind"]);
+        raw.createObjectStore("photoBlobs");
+        raw.createObjectStore("meta");
+        raw.createObjectStore("conflicts", { keyPath: "id" }).createIndex("byRecord", "recordId");
+        raw.createObjectStore("layerData");
+      };
+      return rawRequest(open);
+    })();
+    const tx = old.transaction("records", "readwrite");
+    tx.objectStore("records").put(observation);
+    await new Promise((resolve) => {
+      tx.oncomplete = resolve;
+    });
+    old.close();
+    const db = await LyktaDatabase.open({ name });
+    expect(await db.getRecord("old")).toEqual(observation);
+    expect(await db.listOutbox("p")).toEqual([]);
+    expect(DB_VERSION).toBe(4);
+    db.close();
+  });
+});

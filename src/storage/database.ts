@@ -4,6 +4,7 @@
  */
 import { type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from "idb";
 import { preferredConflict } from "../domain/conflicts";
+import { valuesEqual } from "../domain/equal";
 import type { ConflictEntry } from "../domain/merge";
 import { mergeIncomingRecord } from "../domain/merge-set";
 import { migrateRecord } from "../domain/migrations";
@@ -14,13 +15,16 @@ import {
   DB_NAME,
   DB_VERSION,
   INDEX_BY_KIND,
+  INDEX_BY_PROJECT,
   INDEX_BY_PROJECT_KIND,
   INDEX_BY_RECORD,
   INDEX_BY_WALK,
   type LyktaSchema,
+  type OutboxEntry,
   STORE_CONFLICTS,
   STORE_LAYER_DATA,
   STORE_META,
+  STORE_OUTBOX,
   STORE_PHOTO_BLOBS,
   STORE_RECORDS,
   upgradeSchema,
@@ -72,6 +76,41 @@ async function all(start: Array<() => Promise<unknown>>): Promise<void> {
   }
   await Promise.all(pending);
 }
+
+/** A fresh random mark for an outbox entry (see OutboxEntry.mark). */
+function outboxMark(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]! >>> 1;
+}
+
+function recordEntry(record: SyncedRecord): OutboxEntry {
+  return {
+    key: `record:${record.id}`,
+    type: "record",
+    id: record.id,
+    projectId: record.projectId,
+    mark: outboxMark(),
+  };
+}
+
+function conflictEntry(entry: ConflictEntry): OutboxEntry {
+  return {
+    key: `conflict:${entry.id}`,
+    type: "conflict",
+    id: entry.id,
+    projectId: entry.projectId,
+    mark: outboxMark(),
+  };
+}
+
+/** What is waiting for the sync server, per kind of thing. */
+export interface OutboxCounts {
+  records: number;
+  conflicts: number;
+  blobs: number;
+}
+
+/** A blob to upload once its record has reached the server. */
+export type BlobToSend = Pick<OutboxEntry, "id" | "projectId" | "blobStore">;
 
 /** Records per transaction when rewriting old layouts in the background. */
 const REWRITE_BATCH = 200;
@@ -148,9 +187,11 @@ export class LyktaDatabase {
 
   async putRecords(records: readonly SyncedRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.write([STORE_RECORDS], async (tx) => {
+    await this.write([STORE_RECORDS, STORE_OUTBOX], async (tx) => {
       const store = tx.objectStore(STORE_RECORDS);
+      const outbox = tx.objectStore(STORE_OUTBOX);
       await all(records.map((record) => () => store.put(packRecord(record))));
+      await all(records.map((record) => () => outbox.put(recordEntry(record))));
     });
   }
 
@@ -214,7 +255,7 @@ export class LyktaDatabase {
     for (let start = 0; start < records.length; start += REWRITE_BATCH) {
       await new Promise((resolve) => setTimeout(resolve, 0));
       try {
-        await this.applyRecords(records.slice(start, start + REWRITE_BATCH));
+        await this.applyRecords(records.slice(start, start + REWRITE_BATCH), { outbox: "none" });
       } catch {
         // The next load tries again; the records read fine in their old layout meanwhile.
         return;
@@ -230,10 +271,23 @@ export class LyktaDatabase {
    */
   async applyRecords(
     incoming: readonly SyncedRecord[],
-    options: { conflicts?: readonly ConflictEntry[] } = {},
+    options: {
+      conflicts?: readonly ConflictEntry[];
+      /**
+       * What goes into the sync outbox. "changed" (the default, a package from another
+       * tablet): every record the merge changed here and every new conflict entry, since the
+       * server may not have them. "none": a rewrite of the same content in a new layout.
+       * "pulled" (records from the sync server): only records whose merged copy differs from
+       * the server's (an edit here that the server has not seen) and the conflicts this merge
+       * logged; the server's own conflict entries are stored without going back.
+       */
+      outbox?: "changed" | "none" | "pulled";
+    } = {},
   ): Promise<ApplyResult> {
-    return this.write([STORE_RECORDS, STORE_CONFLICTS], async (tx) => {
+    const outboxMode = options.outbox ?? "changed";
+    return this.write([STORE_RECORDS, STORE_CONFLICTS, STORE_OUTBOX], async (tx) => {
       const store = tx.objectStore(STORE_RECORDS);
+      const outbox = tx.objectStore(STORE_OUTBOX);
       const result: ApplyResult = {
         added: 0,
         updated: 0,
@@ -263,10 +317,29 @@ export class LyktaDatabase {
         const step = mergeIncomingRecord(existing, record);
         result.conflicts.push(...step.conflicts);
         if (step.recordChanged || rewrite) await store.put(packRecord(step.record));
+        const send =
+          outboxMode === "changed"
+            ? step.recordChanged
+            : outboxMode === "pulled" &&
+              step.record !== record &&
+              !valuesEqual(step.record, record);
+        if (send) await outbox.put(recordEntry(step.record));
         result[step.change] += 1;
         result.stored.push(step.record);
       }
-      await this.storeConflicts(tx, [...result.conflicts, ...(options.conflicts ?? [])]);
+      if (outboxMode === "pulled") {
+        await this.storeConflicts(tx, options.conflicts ?? []);
+        const logged = await this.storeConflicts(tx, result.conflicts);
+        for (const entry of logged) await outbox.put(conflictEntry(entry));
+      } else {
+        const changed = await this.storeConflicts(tx, [
+          ...result.conflicts,
+          ...(options.conflicts ?? []),
+        ]);
+        if (outboxMode === "changed") {
+          for (const entry of changed) await outbox.put(conflictEntry(entry));
+        }
+      }
       return result;
     });
   }
@@ -278,13 +351,15 @@ export class LyktaDatabase {
    * once; the record is written when it is new or brings a deleted photo back.
    */
   async putPhoto(record: SyncedRecord, bytes: Blob): Promise<void> {
-    await this.write([STORE_RECORDS, STORE_PHOTO_BLOBS], async (tx) => {
+    await this.write([STORE_RECORDS, STORE_PHOTO_BLOBS, STORE_OUTBOX], async (tx) => {
       const blobs = tx.objectStore(STORE_PHOTO_BLOBS);
       if ((await blobs.getKey(record.id)) === undefined) await blobs.put(bytes, record.id);
       const records = tx.objectStore(STORE_RECORDS);
+      const outbox = tx.objectStore(STORE_OUTBOX);
       const stored = await records.get(record.id);
       if (stored === undefined) {
         await records.put(packRecord(record));
+        await outbox.put(recordEntry(record));
         return;
       }
       // Merged like any copy: a restore (a newer version) brings a deleted photo back, a
@@ -296,6 +371,7 @@ export class LyktaDatabase {
       }
       const step = mergeIncomingRecord(existing.record, record);
       if (step.recordChanged || existing.migrated) await records.put(packRecord(step.record));
+      if (step.recordChanged) await outbox.put(recordEntry(step.record));
     });
   }
 
@@ -319,11 +395,15 @@ export class LyktaDatabase {
     ids: readonly string[],
     tombstones: readonly SyncedRecord[],
   ): Promise<void> {
-    await this.write([STORE_RECORDS, STORE_PHOTO_BLOBS], async (tx) => {
+    await this.write([STORE_RECORDS, STORE_PHOTO_BLOBS, STORE_OUTBOX], async (tx) => {
       const blobs = tx.objectStore(STORE_PHOTO_BLOBS);
       const records = tx.objectStore(STORE_RECORDS);
+      const outbox = tx.objectStore(STORE_OUTBOX);
       await all(ids.map((id) => () => blobs.delete(id)));
+      // Bytes that are gone here are not sent; the tombstones are.
+      await all(ids.map((id) => () => outbox.delete(`blob:${id}`)));
       await all(tombstones.map((record) => () => records.put(packRecord(record))));
+      await all(tombstones.map((record) => () => outbox.put(recordEntry(record))));
     });
   }
 
@@ -335,10 +415,11 @@ export class LyktaDatabase {
    */
   async putLayer(record: SyncedRecord, data: Blob): Promise<void> {
     const dataId = (record.fields as { dataId: string }).dataId;
-    await this.write([STORE_RECORDS, STORE_LAYER_DATA], async (tx) => {
+    await this.write([STORE_RECORDS, STORE_LAYER_DATA, STORE_OUTBOX], async (tx) => {
       const blobs = tx.objectStore(STORE_LAYER_DATA);
       if ((await blobs.getKey(dataId)) === undefined) await blobs.put(data, dataId);
       await tx.objectStore(STORE_RECORDS).put(packRecord(record));
+      await tx.objectStore(STORE_OUTBOX).put(recordEntry(record));
     });
   }
 
@@ -394,6 +475,87 @@ export class LyktaDatabase {
     });
   }
 
+  // ---- sync outbox ------------------------------------------------------------------------
+
+  /** Entries waiting for the server, records first, then conflicts, then blobs. */
+  async listOutbox(projectId: string, limit = Number.POSITIVE_INFINITY): Promise<OutboxEntry[]> {
+    const entries = await this.db.getAllFromIndex(STORE_OUTBOX, INDEX_BY_PROJECT, projectId);
+    const order = { record: 0, conflict: 1, blob: 2 } as const;
+    entries.sort((a, b) => order[a.type] - order[b.type] || (a.key < b.key ? -1 : 1));
+    return entries.slice(0, limit);
+  }
+
+  async countOutbox(projectId: string): Promise<OutboxCounts> {
+    const counts: OutboxCounts = { records: 0, conflicts: 0, blobs: 0 };
+    const entries = await this.db.getAllFromIndex(STORE_OUTBOX, INDEX_BY_PROJECT, projectId);
+    for (const entry of entries) {
+      if (entry.type === "record") counts.records += 1;
+      else if (entry.type === "conflict") counts.conflicts += 1;
+      else counts.blobs += 1;
+    }
+    return counts;
+  }
+
+  /**
+   * After the server confirmed `sent`: remove each entry whose mark is unchanged (one that
+   * changed meanwhile stays for the next push), and queue `blobs` (photo bytes, layer data
+   * of the records sent) for upload when this device holds their bytes. One transaction.
+   */
+  async settleOutbox(sent: readonly OutboxEntry[], blobs: readonly BlobToSend[] = []) {
+    await this.write([STORE_OUTBOX, STORE_PHOTO_BLOBS, STORE_LAYER_DATA], async (tx) => {
+      const outbox = tx.objectStore(STORE_OUTBOX);
+      for (const entry of sent) {
+        const current = await outbox.get(entry.key);
+        if (current !== undefined && current.mark === entry.mark) await outbox.delete(entry.key);
+      }
+      for (const blob of blobs) {
+        const store = blob.blobStore ?? STORE_PHOTO_BLOBS;
+        if ((await tx.objectStore(store).getKey(blob.id)) === undefined) continue;
+        const key = `blob:${blob.id}`;
+        if ((await outbox.getKey(key)) !== undefined) continue;
+        await outbox.put({ key, type: "blob", ...blob, blobStore: store, mark: outboxMark() });
+      }
+    });
+  }
+
+  /**
+   * Queue everything of a project (when it is first connected to a server): every record
+   * and every conflict entry. Blobs follow their records (settleOutbox).
+   */
+  async enqueueProject(projectId: string): Promise<number> {
+    const records = await this.db.getAllKeysFromIndex(
+      STORE_RECORDS,
+      INDEX_BY_PROJECT_KIND,
+      IDBKeyRange.bound([projectId], [projectId, []]),
+    );
+    const conflicts = (await this.db.getAll(STORE_CONFLICTS)).filter(
+      (entry) => entry.projectId === projectId,
+    );
+    await this.write([STORE_OUTBOX], async (tx) => {
+      const outbox = tx.objectStore(STORE_OUTBOX);
+      for (const id of records) {
+        await outbox.put({
+          key: `record:${id}`,
+          type: "record",
+          id,
+          projectId,
+          mark: outboxMark(),
+        });
+      }
+      for (const entry of conflicts) await outbox.put(conflictEntry(entry));
+    });
+    return records.length + conflicts.length;
+  }
+
+  /** Forget what was waiting for a server (the project was disconnected from it). */
+  async clearOutbox(projectId: string): Promise<void> {
+    await this.write([STORE_OUTBOX], async (tx) => {
+      const outbox = tx.objectStore(STORE_OUTBOX);
+      const keys = await outbox.index(INDEX_BY_PROJECT).getAllKeys(projectId);
+      for (const key of keys) await outbox.delete(key);
+    });
+  }
+
   // ---- meta -----------------------------------------------------------------------------
 
   async getMeta<T>(key: string): Promise<T | undefined> {
@@ -414,10 +576,12 @@ export class LyktaDatabase {
 
   /** Records and meta in one transaction (e.g. a track chunk and the filter state). */
   async putRecordsAndMeta(records: readonly SyncedRecord[], meta: Record<string, unknown>) {
-    await this.write([STORE_RECORDS, STORE_META], async (tx) => {
+    await this.write([STORE_RECORDS, STORE_META, STORE_OUTBOX], async (tx) => {
       const store = tx.objectStore(STORE_RECORDS);
       const metaStore = tx.objectStore(STORE_META);
+      const outbox = tx.objectStore(STORE_OUTBOX);
       await all(records.map((record) => () => store.put(packRecord(record))));
+      await all(records.map((record) => () => outbox.put(recordEntry(record))));
       await all(
         Object.entries(meta).map(
           ([key, value]) =>
