@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { availableParallelism } from "node:os";
 import preact from "@preact/preset-vite";
 import { VitePWA } from "vite-plugin-pwa";
 import { defineConfig } from "vitest/config";
@@ -58,5 +59,8 @@ export default defineConfig({
     environment: "node",
     include: ["src/**/*.test.ts", "test/unit/**/*.test.ts"],
     reporters: ["default"],
+    // Vitest leaves one of two cores idle by default; the suite is CPU-bound (fuzz, GDAL and
+    // SpatiaLite child processes), so both cores roughly halve it on a 2-core CI machine.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
