@@ -240,7 +240,9 @@ export function WalkScreen(props: { walkId: string; view: "map" | "list" | "abou
               class="button button-primary button-large"
               onClick={addAtMyPosition}
             >
-              <span aria-hidden="true" class="plus-sign">+</span>
+              <span aria-hidden="true" class="plus-sign">
+                +
+              </span>
               {t("addHere")}
             </button>
             {view === "map" && (
