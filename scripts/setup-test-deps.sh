@@ -10,9 +10,12 @@
 #                            GIS alternative in the lighting benchmark
 #   poppler-utils            pdfinfo and pdftoppm: the printed reports' PDFs are counted and turned
 #                            into PNG pages (test/e2e/plan-report.spec.ts)
+#   postgresql               PostgreSQL 15: the sync server's suite runs against a real server
+#   postgresql-15-postgis-3  PostGIS for it (src/server/server.test.ts starts its own cluster on
+#                            loopback in a temporary folder, as the postgres user)
 set -euo pipefail
 
-PACKAGES=(chromium imagemagick libimage-exiftool-perl fonts-dejavu-core gdal-bin spatialite-bin poppler-utils)
+PACKAGES=(chromium imagemagick libimage-exiftool-perl fonts-dejavu-core gdal-bin spatialite-bin poppler-utils postgresql postgresql-15-postgis-3)
 missing=()
 for package in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -172,8 +172,17 @@ describe("Lykta packages", () => {
     if (!result.ok) return;
     expect(result.content.records).toHaveLength(3);
     expect(result.problems).toEqual([
-      { reason: "malformed", where: "records.ndjson: line 2", detail: "record has no id or kind" },
-      { reason: "malformed", where: "records.ndjson: line 3", detail: "record is not an object" },
+      // The validator of every incoming record (record-validation.ts): where in it, and why.
+      {
+        reason: "malformed",
+        where: "records.ndjson: line 2",
+        detail: "id: bad_id: id must be non-empty text",
+      },
+      {
+        reason: "malformed",
+        where: "records.ndjson: line 3",
+        detail: "record: not_an_object: a record must be an object, not 42",
+      },
     ]);
   });
 

@@ -15,7 +15,6 @@ import { strFromU8, strToU8, type Zippable, zipSync } from "fflate";
 import { parseConflictEntry } from "./conflicts";
 import { sha256Hex } from "./hash";
 import type { ConflictEntry } from "./merge";
-import { migrateRecord } from "./migrations";
 import {
   PACKAGE_EXTENSION,
   PACKAGE_FORMAT,
@@ -26,6 +25,7 @@ import {
   packageManifest,
 } from "./package-manifest";
 import { CURRENT_SHAPE_VERSION, type SyncedRecord } from "./record";
+import { describeRecordProblem, RECORD_REASONS, validateIncomingRecord } from "./record-validation";
 import { unzipSafely, ZIP_REASONS } from "./zip-safety";
 
 export {
@@ -135,12 +135,17 @@ export async function readPackage(bytes: Uint8Array): Promise<PackageReadResult>
   const problems: PackageProblem[] = [];
   const records: SyncedRecord[] = [];
   for (const { raw, where } of ndjson(recordBytes, RECORDS_PATH, problems)) {
-    const migration = migrateRecord(raw);
-    if (migration.ok) records.push(migration.record);
-    else if (migration.reason === "newer_shape") {
-      return fail("newer_shape", where(), `${migration.detail}. Update the app.`);
+    // The same validator as a sync push (record-validation.ts), in the current shape after.
+    const checked = validateIncomingRecord(raw);
+    if (checked.ok) records.push(checked.record);
+    else if (checked.reason === RECORD_REASONS.newerShape) {
+      return fail("newer_shape", where(), checked.detail);
     } else {
-      problems.push({ reason: "malformed", where: where(), detail: migration.detail });
+      problems.push({
+        reason: "malformed",
+        where: where(),
+        detail: describeRecordProblem(checked),
+      });
     }
   }
   const conflicts: ConflictEntry[] = [];

@@ -38,7 +38,9 @@ export type RecordKind =
   | "layer"
   | "siteLink"
   | "followUp"
-  | "planSettings";
+  | "planSettings"
+  | "comment"
+  | "publication";
 
 /** Key of the tombstone's own clock entry. No record kind may have a field with this name. */
 export const DELETED_CLOCK_KEY = "deleted";
