@@ -1,8 +1,10 @@
 /**
  * Joining a sync server (docs/sync.md): a server address and a join code, typed or scanned
  * from a QR code that holds `lykta-join:<server url>#<code>`. Pure: the app's forms and the
- * QR scanner both go through here, so a typed and a scanned code are read the same way.
+ * QR scanner both go through here, so a typed and a scanned code are read the same way. The
+ * code's alphabet and the link's text are the protocol's (sync/protocol.ts).
  */
+import { normaliseJoinCode } from "./sync/protocol";
 
 /** The scheme of a join link in a QR code. */
 export const JOIN_LINK_SCHEME = "lykta-join:";
@@ -54,18 +56,12 @@ export function parseServerUrl(text: string): Parsed<string> {
 
 /**
  * A join code as typed: case, spaces and dashes do not matter ("k7qm 4xtp" = "K7QM-4XTP").
- * Returns the code in capitals without separators.
+ * Returns the code in capitals without separators (protocol.ts normaliseJoinCode).
  */
 export function parseJoinCode(text: string): Parsed<string> {
-  const code = text.toUpperCase().replace(/[\s-]+/g, "");
-  if (code === "") return { ok: false, reason: JOIN_REASONS.emptyCode };
-  if (!/^[A-Z0-9]{6,32}$/.test(code)) return { ok: false, reason: JOIN_REASONS.badCode };
-  return { ok: true, value: code };
-}
-
-/** "K7QM4XTP" -> "K7QM-4XTP": groups of four, as printed and read aloud. */
-export function formatJoinCode(code: string): string {
-  return (code.match(/.{1,4}/g) ?? []).join("-");
+  if (text.replace(/[\s-]+/g, "") === "") return { ok: false, reason: JOIN_REASONS.emptyCode };
+  const code = normaliseJoinCode(text);
+  return code === null ? { ok: false, reason: JOIN_REASONS.badCode } : { ok: true, value: code };
 }
 
 export interface JoinLink {
@@ -73,12 +69,10 @@ export interface JoinLink {
   code: string;
 }
 
-/** The text of a join QR code. */
-export function formatJoinLink(link: JoinLink): string {
-  return `${JOIN_LINK_SCHEME}${link.serverUrl}#${formatJoinCode(link.code)}`;
-}
-
-/** Read a scanned QR code; anything that is not a Lykta join link says so. */
+/**
+ * Read a scanned QR code (protocol.ts joinLink writes them), saying what is wrong with one
+ * that is not a Lykta join link, or whose address or code would be refused when typed.
+ */
 export function parseJoinLink(text: string): Parsed<JoinLink> {
   const trimmed = text.trim();
   if (!trimmed.toLowerCase().startsWith(JOIN_LINK_SCHEME)) {

@@ -638,8 +638,16 @@ export async function loadBackups(files: readonly File[]): Promise<boolean> {
   if (records.length === 0) return false;
   const store = db();
   try {
+    const photoProjects = new Map(
+      records.filter((record) => record.kind === "photo").map((r) => [r.id, r.projectId]),
+    );
     for (const [id, bytes] of photos) {
-      await store.putPhotoBlob(id, new Blob([bytes as BlobPart], { type: "image/jpeg" }));
+      // Queued for the project's sync server, if it has one: it may not have these bytes.
+      await store.putPhotoBlob(
+        id,
+        new Blob([bytes as BlobPart], { type: "image/jpeg" }),
+        photoProjects.get(id),
+      );
     }
     const result = await store.applyRecords(records, { conflicts: packageConflicts });
     showInWalk(result.stored);

@@ -9,6 +9,7 @@ import {
   EMPTY_OBSERVATION_FIELDS,
   type ObservationFields,
 } from "../domain/observation";
+import { EMPTY_PHOTO_FIELDS } from "../domain/photo";
 import { changeFollowUp, type FollowUpAction } from "../domain/plan/follow-up";
 import { createProject } from "../domain/project";
 import {
@@ -518,7 +519,7 @@ describe("sync outbox", () => {
     db.close();
   });
 
-  it("queues a photo's bytes after its record has gone, only when the bytes are here", async () => {
+  it("queues a photo's bytes with its record, once, and drops them when the photo is deleted", async () => {
     const db = await LyktaDatabase.open({ name: freshName() });
     const ctx = testContext("tablet-a", 3);
     const photo = createRecord(
@@ -532,20 +533,28 @@ describe("sync outbox", () => {
       ctx,
     );
     await db.putPhoto(photo, new Blob([new Uint8Array([1, 2, 3])]));
-    const sent = await db.listOutbox("p");
-    expect(sent.map((entry) => entry.key)).toEqual([`record:${photoId}`]);
-    await db.settleOutbox(sent, [
-      { id: photoId, projectId: "p", blobStore: "photoBlobs" },
-      { id: "b".repeat(64), projectId: "p", blobStore: "photoBlobs" },
+    await db.putPhoto(photo, new Blob([new Uint8Array([1, 2, 3])]));
+    expect((await db.listOutbox("p")).map((entry) => entry.key)).toEqual([
+      `record:${photoId}`,
+      `blob:${photoId}`,
     ]);
-    const after = await db.listOutbox("p");
-    expect(after.map((entry) => entry.key)).toEqual([`blob:${photoId}`]);
-    expect(after[0]).toMatchObject({ type: "blob", blobStore: "photoBlobs" });
-    expect(await db.countOutbox("p")).toEqual({ records: 0, conflicts: 0, blobs: 1 });
+    expect(await db.countOutbox("p")).toEqual({ records: 1, conflicts: 0, blobs: 1 });
+    // Bytes from a package are queued for the project; bytes from the server are not.
+    await db.putPhotoBlob("c".repeat(64), new Blob([new Uint8Array([4])]), "p");
+    await db.putPulledBlob("d".repeat(64), "photoBlobs", new Blob([new Uint8Array([5])]));
+    expect((await db.listOutbox("p")).filter((e) => e.type === "blob").map((e) => e.id)).toEqual([
+      photoId,
+      "c".repeat(64),
+    ]);
+    await db.deletePhotoBlobs([photoId], [tombstoneRecord(photo, EMPTY_PHOTO_FIELDS, ctx)]);
+    expect((await db.listOutbox("p")).map((entry) => entry.key)).toEqual([
+      `record:${photoId}`,
+      `blob:${"c".repeat(64)}`,
+    ]);
     db.close();
   });
 
-  it("records merged in from a package are queued; pulled ones only when this device changed them", async () => {
+  it("a pulled page is merged, re-queued and moves the cursor in one transaction", async () => {
     const db = await LyktaDatabase.open({ name: freshName() });
     const a = testContext("tablet-a", 5);
     const b = testContext("tablet-b", 6);
@@ -554,28 +563,62 @@ describe("sync outbox", () => {
     expect((await db.listOutbox("p")).map((entry) => entry.key)).toEqual(["record:pkg"]);
     await db.settleOutbox(await db.listOutbox("p"));
 
-    // A pulled record this device did not have: stored, not sent back.
     const serverCopy = createObservation("p", "w", observationFields, b, "srv");
-    await db.applyRecords([serverCopy], { outbox: "pulled" });
-    expect(await db.getRecord("srv")).toEqual(serverCopy);
-    expect(await db.listOutbox("p")).toEqual([]);
-
-    // Edited here and on the server concurrently: the merge differs from the server's copy,
-    // so it goes back, and so does the conflict this merge logged.
     const local = editRecord(serverCopy, { note: "här" }, a);
     await db.putRecords([local]);
     await db.settleOutbox(await db.listOutbox("p"));
     const remote = editRecord(editRecord(serverCopy, { severity: 1 }, b), { note: "där" }, b);
-    const result = await db.applyRecords([remote], { outbox: "pulled" });
-    expect(result.conflicts).toHaveLength(1);
+    const lost = {
+      id: "server-conflict",
+      recordId: "srv",
+      kind: "observation" as const,
+      projectId: "p",
+      field: "note",
+      lostValue: "x",
+      lostClock: remote.clock.note,
+      keptClock: remote.clock.note,
+    };
+    let seen: ReadonlyMap<string, SyncedRecord> | undefined;
+    await db.applyPulledPage("p", ["srv"], "cursor:p", (copies) => {
+      seen = copies;
+      const merged = mergeRecords(copies.get("srv")!, remote);
+      return {
+        writes: [merged.record],
+        requeue: ["srv"],
+        conflicts: [lost],
+        foundConflicts: merged.conflicts,
+        cursor: 42,
+      };
+    });
+    expect(seen?.get("srv")).toEqual(local);
+    expect(await db.getMeta("cursor:p")).toBe(42);
+    expect((await db.getRecord("srv"))!.fields).toMatchObject({ severity: 1 });
     const keys = (await db.listOutbox("p")).map((entry) => entry.key);
-    expect(keys).toEqual(["record:srv", `conflict:${result.conflicts[0]!.id}`]);
+    expect(keys[0]).toBe("record:srv");
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toMatch(/^conflict:srv\|note\|/);
+    // The server's own entry is stored, not queued back.
+    expect((await db.listConflicts("srv")).map((entry) => entry.id)).toContain("server-conflict");
+    expect(keys).not.toContain("conflict:server-conflict");
+    db.close();
+  });
 
-    // The server's own conflict entries are stored but never queued.
-    await db.settleOutbox(await db.listOutbox("p"));
-    const serverConflict = { ...result.conflicts[0]!, id: "server-conflict" };
-    await db.applyRecords([], { outbox: "pulled", conflicts: [serverConflict] });
-    expect((await db.listConflicts()).map((entry) => entry.id)).toContain("server-conflict");
+  it("a pulled page that fails to write leaves records, outbox and cursor as they were", async () => {
+    const db = await LyktaDatabase.open({ name: freshName() });
+    const b = testContext("tablet-b", 6);
+    await db.setMeta("cursor:p", 7);
+    const foreign = createObservation("other-project", "w", observationFields, b, "x");
+    await expect(
+      db.applyPulledPage("p", ["x"], "cursor:p", () => ({
+        writes: [createObservation("p", "w", observationFields, b, "ok"), foreign],
+        requeue: ["ok"],
+        conflicts: [],
+        foundConflicts: [],
+        cursor: 9,
+      })),
+    ).rejects.toBeInstanceOf(StorageError);
+    expect(await db.getMeta("cursor:p")).toBe(7);
+    expect(await db.getRecord("ok")).toBeUndefined();
     expect(await db.listOutbox("p")).toEqual([]);
     db.close();
   });

@@ -4,7 +4,6 @@
  */
 import { type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from "idb";
 import { preferredConflict } from "../domain/conflicts";
-import { valuesEqual } from "../domain/equal";
 import type { ConflictEntry } from "../domain/merge";
 import { mergeIncomingRecord } from "../domain/merge-set";
 import { migrateRecord } from "../domain/migrations";
@@ -92,6 +91,16 @@ function recordEntry(record: SyncedRecord): OutboxEntry {
   };
 }
 
+/** The blob a record's content lives in: a photo's bytes, a layer's data file. */
+function blobOf(record: SyncedRecord): { id: string; store: "photoBlobs" | "layerData" } | null {
+  if (record.kind === "photo") return { id: record.id, store: STORE_PHOTO_BLOBS };
+  if (record.kind === "layer") {
+    const dataId = (record.fields as { dataId?: unknown }).dataId;
+    if (typeof dataId === "string" && dataId !== "") return { id: dataId, store: STORE_LAYER_DATA };
+  }
+  return null;
+}
+
 function conflictEntry(entry: ConflictEntry): OutboxEntry {
   return {
     key: `conflict:${entry.id}`,
@@ -102,6 +111,14 @@ function conflictEntry(entry: ConflictEntry): OutboxEntry {
   };
 }
 
+function blobEntry(
+  id: string,
+  projectId: string,
+  blobStore: "photoBlobs" | "layerData",
+): OutboxEntry {
+  return { key: `blob:${id}`, type: "blob", id, projectId, blobStore, mark: outboxMark() };
+}
+
 /** What is waiting for the sync server, per kind of thing. */
 export interface OutboxCounts {
   records: number;
@@ -109,8 +126,17 @@ export interface OutboxCounts {
   blobs: number;
 }
 
-/** A blob to upload once its record has reached the server. */
-export type BlobToSend = Pick<OutboxEntry, "id" | "projectId" | "blobStore">;
+/**
+ * What a pulled page does to this device (src/domain/sync/engine.ts PulledPage): computed
+ * by `merge` from the stored copies inside the transaction that writes it.
+ */
+export interface PulledPageWrite {
+  writes: SyncedRecord[];
+  requeue: string[];
+  conflicts: ConflictEntry[];
+  foundConflicts: ConflictEntry[];
+  cursor: number;
+}
 
 /** Records per transaction when rewriting old layouts in the background. */
 const REWRITE_BATCH = 200;
@@ -275,13 +301,10 @@ export class LyktaDatabase {
       conflicts?: readonly ConflictEntry[];
       /**
        * What goes into the sync outbox. "changed" (the default, a package from another
-       * tablet): every record the merge changed here and every new conflict entry, since the
+       * tablet): every record the merge changed here and every new conflict entry, since a
        * server may not have them. "none": a rewrite of the same content in a new layout.
-       * "pulled" (records from the sync server): only records whose merged copy differs from
-       * the server's (an edit here that the server has not seen) and the conflicts this merge
-       * logged; the server's own conflict entries are stored without going back.
        */
-      outbox?: "changed" | "none" | "pulled";
+      outbox?: "changed" | "none";
     } = {},
   ): Promise<ApplyResult> {
     const outboxMode = options.outbox ?? "changed";
@@ -317,28 +340,18 @@ export class LyktaDatabase {
         const step = mergeIncomingRecord(existing, record);
         result.conflicts.push(...step.conflicts);
         if (step.recordChanged || rewrite) await store.put(packRecord(step.record));
-        const send =
-          outboxMode === "changed"
-            ? step.recordChanged
-            : outboxMode === "pulled" &&
-              step.record !== record &&
-              !valuesEqual(step.record, record);
-        if (send) await outbox.put(recordEntry(step.record));
+        if (outboxMode === "changed" && step.recordChanged) {
+          await outbox.put(recordEntry(step.record));
+        }
         result[step.change] += 1;
         result.stored.push(step.record);
       }
-      if (outboxMode === "pulled") {
-        await this.storeConflicts(tx, options.conflicts ?? []);
-        const logged = await this.storeConflicts(tx, result.conflicts);
-        for (const entry of logged) await outbox.put(conflictEntry(entry));
-      } else {
-        const changed = await this.storeConflicts(tx, [
-          ...result.conflicts,
-          ...(options.conflicts ?? []),
-        ]);
-        if (outboxMode === "changed") {
-          for (const entry of changed) await outbox.put(conflictEntry(entry));
-        }
+      const changed = await this.storeConflicts(tx, [
+        ...result.conflicts,
+        ...(options.conflicts ?? []),
+      ]);
+      if (outboxMode === "changed") {
+        for (const entry of changed) await outbox.put(conflictEntry(entry));
       }
       return result;
     });
@@ -353,9 +366,12 @@ export class LyktaDatabase {
   async putPhoto(record: SyncedRecord, bytes: Blob): Promise<void> {
     await this.write([STORE_RECORDS, STORE_PHOTO_BLOBS, STORE_OUTBOX], async (tx) => {
       const blobs = tx.objectStore(STORE_PHOTO_BLOBS);
-      if ((await blobs.getKey(record.id)) === undefined) await blobs.put(bytes, record.id);
-      const records = tx.objectStore(STORE_RECORDS);
       const outbox = tx.objectStore(STORE_OUTBOX);
+      if ((await blobs.getKey(record.id)) === undefined) {
+        await blobs.put(bytes, record.id);
+        await outbox.put(blobEntry(record.id, record.projectId, STORE_PHOTO_BLOBS));
+      }
+      const records = tx.objectStore(STORE_RECORDS);
       const stored = await records.get(record.id);
       if (stored === undefined) {
         await records.put(packRecord(record));
@@ -375,10 +391,18 @@ export class LyktaDatabase {
     });
   }
 
-  async putPhotoBlob(id: string, bytes: Blob): Promise<void> {
-    await this.write([STORE_PHOTO_BLOBS], async (tx) => {
+  /**
+   * Store photo bytes that arrived without being taken here: from a package (queued for a
+   * sync server, `projectId` given) or from the sync server itself (not queued).
+   */
+  async putPhotoBlob(id: string, bytes: Blob, projectId?: string): Promise<void> {
+    await this.write([STORE_PHOTO_BLOBS, STORE_OUTBOX], async (tx) => {
       const store = tx.objectStore(STORE_PHOTO_BLOBS);
-      if ((await store.getKey(id)) === undefined) await store.put(bytes, id);
+      if ((await store.getKey(id)) !== undefined) return;
+      await store.put(bytes, id);
+      if (projectId !== undefined) {
+        await tx.objectStore(STORE_OUTBOX).put(blobEntry(id, projectId, STORE_PHOTO_BLOBS));
+      }
     });
   }
 
@@ -417,9 +441,13 @@ export class LyktaDatabase {
     const dataId = (record.fields as { dataId: string }).dataId;
     await this.write([STORE_RECORDS, STORE_LAYER_DATA, STORE_OUTBOX], async (tx) => {
       const blobs = tx.objectStore(STORE_LAYER_DATA);
-      if ((await blobs.getKey(dataId)) === undefined) await blobs.put(data, dataId);
+      const outbox = tx.objectStore(STORE_OUTBOX);
+      if ((await blobs.getKey(dataId)) === undefined) {
+        await blobs.put(data, dataId);
+        await outbox.put(blobEntry(dataId, record.projectId, STORE_LAYER_DATA));
+      }
       await tx.objectStore(STORE_RECORDS).put(packRecord(record));
-      await tx.objectStore(STORE_OUTBOX).put(recordEntry(record));
+      await outbox.put(recordEntry(record));
     });
   }
 
@@ -477,7 +505,7 @@ export class LyktaDatabase {
 
   // ---- sync outbox ------------------------------------------------------------------------
 
-  /** Entries waiting for the server, records first, then conflicts, then blobs. */
+  /** Entries waiting for the server: records first, then conflicts, then blobs. */
   async listOutbox(projectId: string, limit = Number.POSITIVE_INFINITY): Promise<OutboxEntry[]> {
     const entries = await this.db.getAllFromIndex(STORE_OUTBOX, INDEX_BY_PROJECT, projectId);
     const order = { record: 0, conflict: 1, blob: 2 } as const;
@@ -497,54 +525,51 @@ export class LyktaDatabase {
   }
 
   /**
-   * After the server confirmed `sent`: remove each entry whose mark is unchanged (one that
-   * changed meanwhile stays for the next push), and queue `blobs` (photo bytes, layer data
-   * of the records sent) for upload when this device holds their bytes. One transaction.
+   * The server has what `sent` stood for: remove each entry whose mark is unchanged. An entry
+   * whose thing changed meanwhile has a new mark and stays for the next push. Idempotent.
    */
-  async settleOutbox(sent: readonly OutboxEntry[], blobs: readonly BlobToSend[] = []) {
-    await this.write([STORE_OUTBOX, STORE_PHOTO_BLOBS, STORE_LAYER_DATA], async (tx) => {
+  async settleOutbox(sent: readonly Pick<OutboxEntry, "key" | "mark">[]): Promise<void> {
+    if (sent.length === 0) return;
+    await this.write([STORE_OUTBOX], async (tx) => {
       const outbox = tx.objectStore(STORE_OUTBOX);
       for (const entry of sent) {
         const current = await outbox.get(entry.key);
         if (current !== undefined && current.mark === entry.mark) await outbox.delete(entry.key);
       }
-      for (const blob of blobs) {
-        const store = blob.blobStore ?? STORE_PHOTO_BLOBS;
-        if ((await tx.objectStore(store).getKey(blob.id)) === undefined) continue;
-        const key = `blob:${blob.id}`;
-        if ((await outbox.getKey(key)) !== undefined) continue;
-        await outbox.put({ key, type: "blob", ...blob, blobStore: store, mark: outboxMark() });
-      }
     });
   }
 
   /**
-   * Queue everything of a project (when it is first connected to a server): every record
-   * and every conflict entry. Blobs follow their records (settleOutbox).
+   * Queue everything of a project, when it is first connected to a server: every record,
+   * every conflict entry, and the photo bytes and layer data this device holds.
    */
   async enqueueProject(projectId: string): Promise<number> {
-    const records = await this.db.getAllKeysFromIndex(
-      STORE_RECORDS,
-      INDEX_BY_PROJECT_KIND,
-      IDBKeyRange.bound([projectId], [projectId, []]),
+    const range = IDBKeyRange.bound([projectId], [projectId, []]);
+    const records = this.migrated(
+      await this.db.getAllFromIndex(STORE_RECORDS, INDEX_BY_PROJECT_KIND, range),
     );
     const conflicts = (await this.db.getAll(STORE_CONFLICTS)).filter(
       (entry) => entry.projectId === projectId,
     );
-    await this.write([STORE_OUTBOX], async (tx) => {
+    return this.write([STORE_OUTBOX, STORE_PHOTO_BLOBS, STORE_LAYER_DATA], async (tx) => {
       const outbox = tx.objectStore(STORE_OUTBOX);
-      for (const id of records) {
-        await outbox.put({
-          key: `record:${id}`,
-          type: "record",
-          id,
-          projectId,
-          mark: outboxMark(),
-        });
+      let queued = 0;
+      for (const record of records) {
+        await outbox.put(recordEntry(record));
+        queued += 1;
+        if (record.deleted) continue;
+        const blob = blobOf(record);
+        if (blob && (await tx.objectStore(blob.store).getKey(blob.id)) !== undefined) {
+          await outbox.put(blobEntry(blob.id, projectId, blob.store));
+          queued += 1;
+        }
       }
-      for (const entry of conflicts) await outbox.put(conflictEntry(entry));
+      for (const entry of conflicts) {
+        await outbox.put(conflictEntry(entry));
+        queued += 1;
+      }
+      return queued;
     });
-    return records.length + conflicts.length;
   }
 
   /** Forget what was waiting for a server (the project was disconnected from it). */
@@ -553,6 +578,95 @@ export class LyktaDatabase {
       const outbox = tx.objectStore(STORE_OUTBOX);
       const keys = await outbox.index(INDEX_BY_PROJECT).getAllKeys(projectId);
       for (const key of keys) await outbox.delete(key);
+    });
+  }
+
+  /**
+   * Apply one page pulled from the sync server in one transaction: read this device's copies
+   * of `ids`, let `merge` (synchronous) decide, write the merged records, put re-queued ones
+   * and the conflicts found here in the outbox, store the server's conflict entries (not
+   * queued: the server has them), and move the cursor (meta `cursorKey`). An edit saved here
+   * while the page was on its way is read by `merge`, so it is never overwritten; a page
+   * applied twice changes nothing.
+   */
+  async applyPulledPage(
+    projectId: string,
+    ids: readonly string[],
+    cursorKey: string,
+    merge: (local: ReadonlyMap<string, SyncedRecord>) => PulledPageWrite,
+  ): Promise<PulledPageWrite> {
+    return this.write([STORE_RECORDS, STORE_CONFLICTS, STORE_OUTBOX, STORE_META], async (tx) => {
+      const store = tx.objectStore(STORE_RECORDS);
+      const outbox = tx.objectStore(STORE_OUTBOX);
+      const local = new Map<string, SyncedRecord>();
+      for (const id of ids) {
+        const raw = await store.get(id);
+        if (raw === undefined) continue;
+        const migration = migrateRecord(unpackRecord(raw));
+        if (!migration.ok) {
+          throw new StorageError("failed", `Stored record ${id}: ${migration.detail}`);
+        }
+        local.set(id, migration.record);
+      }
+      const page = merge(local);
+      for (const record of page.writes) {
+        if (record.projectId !== projectId) {
+          throw new StorageError("failed", `Pulled record ${record.id} is not of this project`);
+        }
+        await store.put(packRecord(record));
+      }
+      for (const id of page.requeue) {
+        await outbox.put({
+          key: `record:${id}`,
+          type: "record",
+          id,
+          projectId,
+          mark: outboxMark(),
+        });
+      }
+      await this.storeConflicts(tx, page.conflicts);
+      const found = await this.storeConflicts(tx, page.foundConflicts);
+      for (const entry of found) await outbox.put(conflictEntry(entry));
+      await tx.objectStore(STORE_META).put(page.cursor, cursorKey);
+      return page;
+    });
+  }
+
+  /** Conflict entries by id (those the outbox names). */
+  async getConflicts(ids: readonly string[]): Promise<ConflictEntry[]> {
+    const tx = this.db.transaction(STORE_CONFLICTS, "readonly");
+    const found = await Promise.all(ids.map((id) => tx.store.get(id)));
+    return found.filter((entry): entry is ConflictEntry => entry !== undefined);
+  }
+
+  /**
+   * Blobs that live records of the project point at but this device lacks: photos taken on
+   * other tablets, layers imported elsewhere. With the store each belongs in.
+   */
+  async missingBlobs(
+    projectId: string,
+  ): Promise<{ id: string; store: "photoBlobs" | "layerData" }[]> {
+    const missing: { id: string; store: "photoBlobs" | "layerData" }[] = [];
+    for (const kind of ["photo", "layer"] as const) {
+      for (const record of await this.listProjectKind(projectId, kind)) {
+        if (record.deleted) continue;
+        const blob = blobOf(record);
+        if (blob && (await this.db.getKey(blob.store, blob.id)) === undefined) missing.push(blob);
+      }
+    }
+    return missing;
+  }
+
+  /** Bytes of a blob from the store its outbox entry names. */
+  async getBlob(id: string, store: "photoBlobs" | "layerData"): Promise<Blob | undefined> {
+    return this.db.get(store, id);
+  }
+
+  /** Bytes that came from the sync server: stored, never queued back. */
+  async putPulledBlob(id: string, store: "photoBlobs" | "layerData", bytes: Blob): Promise<void> {
+    await this.write([store], async (tx) => {
+      const target = tx.objectStore(store);
+      if ((await target.getKey(id)) === undefined) await target.put(bytes, id);
     });
   }
 
