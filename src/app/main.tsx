@@ -20,6 +20,7 @@ import { followHash } from "../state/router";
 import { notify, setSession } from "../state/session";
 import { refreshStorageInfo, requestPersistence } from "../state/storage-info";
 import { boot, online, route, updateReady, walkRecords } from "../state/store";
+import { loadSyncConnections } from "../state/sync";
 import { LyktaDatabase } from "../storage/database";
 import { StorageError } from "../storage/errors";
 import { App } from "../ui/App";
@@ -67,6 +68,7 @@ async function start() {
   await recoverRecordings();
   await loadProjects();
   followOtherTabs();
+  await loadSyncConnections();
   followHash((next) => {
     if (
       next.screen === "project" ||

@@ -923,6 +923,95 @@ const sv = {
     "Belysningsmodellen: räckvidden per lampa, 30 m mellan nya stolpar, ett fördubblat ljusflöde vid starkare armatur, och att en rapport kopplas till en lampa inom 15–30 m.",
   "report.calibrate5":
     "Beskärning och röjning har ingen modellerad effekt på ljus eller sikt: deras nytta bygger bara på rapporterna och platsens exponering.",
+  // Sync with a server (src/state/sync.ts, src/ui/sync): keys "sync.*".
+  "sync.title": "Synka med server",
+  "sync.intro":
+    "Anslut projektet till kommunens Lykta-server, så delar alla lag, planerare och partner samma lägesbild. Inget du registrerar väntar på servern: det sparas här först och skickas när surfplattan har nät.",
+  "sync.joinTitle": "Gå med i ett projekt på en server",
+  "sync.joinIntro":
+    "Har du fått en kod för att gå med i ett projekt? Skriv serverns adress och koden, eller skanna QR-koden. Projektet hämtas hit och fungerar sedan även utan nät.",
+  "sync.serverUrl": "Serverns adress",
+  "sync.serverUrlHint": "Till exempel https://lykta.kommun.se",
+  "sync.joinCode": "Kod",
+  "sync.joinCodeHint":
+    "Åtta tecken, till exempel K7QM-4XTP. Stora eller små bokstäver spelar ingen roll.",
+  "sync.connect": "Anslut",
+  "sync.connecting": "Ansluter …",
+  "sync.scan": "Skanna QR-kod",
+  "sync.scanStop": "Sluta skanna",
+  "sync.scanHint": "Håll QR-koden inom bilden. Den läses här på surfplattan.",
+  "sync.scanVideo": "Kamerans bild för att skanna QR-koden",
+  "sync.scanNoCamera":
+    "Den här webbläsaren kan inte använda kameran. Skriv adressen och koden i stället.",
+  "sync.scanDenied":
+    "Kameran är inte tillåten för Lykta. Tillåt kameran i webbläsarens inställningar, eller skriv adressen och koden.",
+  "sync.scanned": "QR-koden är läst. Tryck på Anslut.",
+  "sync.connectedTo": "Ansluten till {server} som {role}.",
+  "sync.pending": "Inte synkat än",
+  "sync.pendingNone": "Allt är synkat",
+  "sync.pendingCounts": "{records} ändringar, {photos} foton eller filer",
+  "sync.last": "Senast synkat",
+  "sync.never": "Aldrig",
+  "sync.running": "Synkar nu …",
+  "sync.now": "Synka nu",
+  "sync.disconnect": "Koppla från servern",
+  "sync.disconnectConfirm":
+    "Koppla från servern? Allt finns kvar på den här surfplattan och på servern, men ändringar här skickas inte längre.",
+  "sync.reconnect": "Anslut igen med en ny kod",
+  "sync.withheld":
+    "{count} ändringar här får inte skickas med din behörighet (till exempel ändringar i projektet eller i ett annat lags vandring). De finns kvar här och kan delas som fil.",
+  "sync.role.team": "vandringslag",
+  "sync.role.planner": "planerare",
+  "sync.role.partner": "partner",
+  "sync.role.read": "läsbehörighet (GIS)",
+  "sync.error.network":
+    "Servern svarar inte: surfplattan saknar nät eller servern är nere. Allt är sparat här och skickas när det går.",
+  "sync.error.unauthorized":
+    "Servern godtar inte längre den här surfplattans behörighet (den har gått ut eller återkallats). Be planeraren om en ny kod. Allt finns kvar här.",
+  "sync.error.codeRefused":
+    "Koden är fel, har gått ut eller har redan återkallats. Kontrollera den eller be om en ny.",
+  "sync.error.otherProject": "Koden gäller ett annat projekt på servern än det här.",
+  "sync.error.forbidden": "Servern tillåter inte det med din behörighet: {detail}",
+  "sync.error.notFound": "Servern känner inte till projektet. Kontrollera adressen.",
+  "sync.error.rateLimited": "Servern har för mycket att göra. Lykta försöker igen om en stund.",
+  "sync.error.server": "Servern har ett fel ({status}). Allt är sparat här; Lykta försöker igen.",
+  "sync.error.refused": "Servern tog inte emot ändringarna: {detail}",
+  "sync.error.other": "Synkningen misslyckades: {detail}",
+  "sync.reason.sync_url_empty": "Skriv serverns adress.",
+  "sync.reason.sync_url_invalid": "Det är ingen giltig webbadress.",
+  "sync.reason.sync_url_not_http": "Adressen ska börja med https://.",
+  "sync.reason.sync_url_insecure":
+    "Adressen måste börja med https:// så att ingen kan läsa med på vägen (http:// fungerar bara för en server på den här datorn).",
+  "sync.reason.sync_code_empty": "Skriv koden.",
+  "sync.reason.sync_code_invalid":
+    "Koden ska vara åtta tecken av bokstäver och siffror (utan 0, O, 1, I, L, U och V).",
+  "sync.reason.sync_not_a_join_link": "QR-koden är ingen Lykta-kod.",
+  "sync.invite.title": "Bjud in till projektet",
+  "sync.invite.intro":
+    "Skapa en kod som ett vandringslag, en partner eller en GIS-användare skriver in eller skannar. Koden kan bara användas för att gå med; den visas bara nu.",
+  "sync.invite.role": "Behörighet",
+  "sync.invite.walk": "Vandring",
+  "sync.invite.walkHint":
+    "Laget får registrera i den här vandringen. Utan vald vandring skapar laget sin egen.",
+  "sync.invite.newWalk": "Lagets egen nya vandring",
+  "sync.invite.organisation": "Organisation",
+  "sync.invite.hours": "Giltig i timmar",
+  "sync.invite.badHours": "Ange hur många timmar koden ska gälla, 1 till 8 760.",
+  "sync.invite.create": "Skapa kod",
+  "sync.invite.issued": "Kod för {role}, giltig till {expires}:",
+  "sync.invite.qrLabel": "QR-kod för att gå med i projektet, kod {code}",
+  "sync.invite.once": "Koden visas bara en gång. Servern sparar den inte i klartext.",
+  "sync.access.caption": "Utdelade koder och behörigheter",
+  "sync.access.what": "Typ",
+  "sync.access.role": "Behörighet",
+  "sync.access.expires": "Gäller till",
+  "sync.access.state": "Läge",
+  "sync.access.revoke": "Återkalla",
+  "sync.access.token": "Ansluten enhet",
+  "sync.access.code": "Kod",
+  "sync.access.active": "Gäller",
+  "sync.access.expired": "Har gått ut",
+  "sync.access.revoked": "Återkallad",
 };
 
 export type StringKey = keyof typeof sv;
@@ -1823,6 +1912,94 @@ const en: Record<StringKey, string> = {
     "The lighting model: the reach per lamp, 30 m between new poles, the doubled luminous flux of a brighter luminaire, and linking a report to a lamp within 15–30 m.",
   "report.calibrate5":
     "Trimming and clearing have no modelled effect on light or sightlines: their benefit rests on the reports and the place's exposure only.",
+  "sync.title": "Sync with a server",
+  "sync.intro":
+    "Connect the project to the municipality's Lykta server, so every team, planner and partner shares one picture. Nothing you record waits for the server: it is saved here first and sent when the tablet has a network.",
+  "sync.joinTitle": "Join a project on a server",
+  "sync.joinIntro":
+    "Got a code to join a project? Type the server's address and the code, or scan the QR code. The project is fetched to this device and then works without a network too.",
+  "sync.serverUrl": "Server address",
+  "sync.serverUrlHint": "For example https://lykta.municipality.se",
+  "sync.joinCode": "Code",
+  "sync.joinCodeHint":
+    "Eight characters, for example K7QM-4XTP. Upper or lower case does not matter.",
+  "sync.connect": "Connect",
+  "sync.connecting": "Connecting …",
+  "sync.scan": "Scan QR code",
+  "sync.scanStop": "Stop scanning",
+  "sync.scanHint": "Hold the QR code inside the picture. It is read here on the tablet.",
+  "sync.scanVideo": "Camera picture for scanning the QR code",
+  "sync.scanNoCamera": "This browser cannot use the camera. Type the address and the code instead.",
+  "sync.scanDenied":
+    "Lykta may not use the camera. Allow it in the browser's settings, or type the address and the code.",
+  "sync.scanned": "The QR code has been read. Tap Connect.",
+  "sync.connectedTo": "Connected to {server} as {role}.",
+  "sync.pending": "Not synced yet",
+  "sync.pendingNone": "Everything is synced",
+  "sync.pendingCounts": "{records} changes, {photos} photos or files",
+  "sync.last": "Last synced",
+  "sync.never": "Never",
+  "sync.running": "Syncing …",
+  "sync.now": "Sync now",
+  "sync.disconnect": "Disconnect from the server",
+  "sync.disconnectConfirm":
+    "Disconnect from the server? Everything stays on this tablet and on the server, but changes made here are no longer sent.",
+  "sync.reconnect": "Connect again with a new code",
+  "sync.withheld":
+    "{count} changes here may not be sent with your role (for example changes to the project or to another team's walk). They stay here and can be shared as a file.",
+  "sync.role.team": "walk team",
+  "sync.role.planner": "planner",
+  "sync.role.partner": "partner",
+  "sync.role.read": "read access (GIS)",
+  "sync.error.network":
+    "The server does not answer: the tablet has no network or the server is down. Everything is saved here and will be sent when possible.",
+  "sync.error.unauthorized":
+    "The server no longer accepts this tablet's access (it expired or was revoked). Ask the planner for a new code. Everything stays here.",
+  "sync.error.codeRefused":
+    "The code is wrong, has expired or was revoked. Check it or ask for a new one.",
+  "sync.error.otherProject": "The code is for another project on the server than this one.",
+  "sync.error.forbidden": "The server does not allow that with your role: {detail}",
+  "sync.error.notFound": "The server does not know the project. Check the address.",
+  "sync.error.rateLimited": "The server is busy. Lykta tries again in a while.",
+  "sync.error.server":
+    "The server has a problem ({status}). Everything is saved here; Lykta tries again.",
+  "sync.error.refused": "The server did not accept the changes: {detail}",
+  "sync.error.other": "The sync failed: {detail}",
+  "sync.reason.sync_url_empty": "Type the server's address.",
+  "sync.reason.sync_url_invalid": "That is not a valid web address.",
+  "sync.reason.sync_url_not_http": "The address should start with https://.",
+  "sync.reason.sync_url_insecure":
+    "The address must start with https:// so nobody can read along on the way (http:// only works for a server on this computer).",
+  "sync.reason.sync_code_empty": "Type the code.",
+  "sync.reason.sync_code_invalid":
+    "The code is eight letters and digits (without 0, O, 1, I, L, U and V).",
+  "sync.reason.sync_not_a_join_link": "The QR code is not a Lykta code.",
+  "sync.invite.title": "Invite to the project",
+  "sync.invite.intro":
+    "Create a code that a walk team, a partner or a GIS user types or scans. The code only lets someone join; it is shown only now.",
+  "sync.invite.role": "Role",
+  "sync.invite.walk": "Walk",
+  "sync.invite.walkHint":
+    "The team may record in this walk. With no walk chosen the team makes its own.",
+  "sync.invite.newWalk": "The team's own new walk",
+  "sync.invite.organisation": "Organisation",
+  "sync.invite.hours": "Valid for hours",
+  "sync.invite.badHours": "Give how many hours the code is valid, 1 to 8,760.",
+  "sync.invite.create": "Create code",
+  "sync.invite.issued": "Code for a {role}, valid until {expires}:",
+  "sync.invite.qrLabel": "QR code to join the project, code {code}",
+  "sync.invite.once": "The code is shown only once. The server does not keep it in plain text.",
+  "sync.access.caption": "Codes and access given out",
+  "sync.access.what": "Type",
+  "sync.access.role": "Role",
+  "sync.access.expires": "Valid until",
+  "sync.access.state": "State",
+  "sync.access.revoke": "Revoke",
+  "sync.access.token": "Connected device",
+  "sync.access.code": "Code",
+  "sync.access.active": "Valid",
+  "sync.access.expired": "Expired",
+  "sync.access.revoked": "Revoked",
 };
 
 export const STRINGS = { sv, en } as const;

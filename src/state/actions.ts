@@ -699,6 +699,19 @@ export async function loadBackups(files: readonly File[]): Promise<boolean> {
 // ---- other tabs -------------------------------------------------------------------------
 
 /** Reload records another tab wrote, so both tabs show the same. */
+/** Records that arrived from the sync server: show them wherever they belong. */
+export async function showPulledRecords(records: readonly SyncedRecord[]): Promise<void> {
+  batch(() => {
+    showInWalk(records);
+    refreshListsFor(records);
+  });
+  const current = route.value;
+  if ("projectId" in current && records.some((record) => record.projectId === current.projectId)) {
+    await loadWalks(current.projectId);
+    await loadConflicts(current.projectId);
+  }
+}
+
 export function followOtherTabs(): () => void {
   return onChanges(async (message) => {
     const records = await db().getRecords(message.ids);

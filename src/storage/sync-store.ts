@@ -18,6 +18,8 @@ export class IndexedDbSyncStore implements SyncStore {
   /** Marks of the outbox entries last handed out, so only unchanged ones are settled. */
   private readonly marks = new Map<string, number>();
   private readonly blobStores = new Map<string, "photoBlobs" | "layerData">();
+  /** Told of every pulled page's written records, after its transaction completed. */
+  onPulled?: (records: readonly SyncedRecord[]) => void;
 
   constructor(
     private readonly db: LyktaDatabase,
@@ -72,7 +74,13 @@ export class IndexedDbSyncStore implements SyncStore {
     ids: readonly string[],
     merge: (local: ReadonlyMap<string, SyncedRecord>) => PulledPage,
   ): Promise<void> {
-    await this.db.applyPulledPage(this.projectId, ids, cursorMetaKey(this.projectId), merge);
+    const page = await this.db.applyPulledPage(
+      this.projectId,
+      ids,
+      cursorMetaKey(this.projectId),
+      merge,
+    );
+    if (page.writes.length > 0) this.onPulled?.(page.writes);
   }
 
   async pendingBlobs(): Promise<string[]> {

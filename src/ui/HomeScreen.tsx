@@ -4,9 +4,11 @@ import { t } from "../state/i18n";
 import { hrefFor, navigate } from "../state/router";
 import { storeSettings } from "../state/settings";
 import { projects, settings } from "../state/store";
+import { syncNow } from "../state/sync";
 import { BackupFileInput, describedBy, Field, reasonText } from "./Field";
 import { Header } from "./Header";
 import { Onboarding } from "./Onboarding";
+import { ConnectForm } from "./sync/ConnectForm";
 
 export function HomeScreen() {
   const [name, setName] = useState("");
@@ -92,6 +94,17 @@ export function HomeScreen() {
               {t("createProject")}
             </button>
           </form>
+        </section>
+        <section aria-labelledby="join-server-heading" class="card">
+          <h2 id="join-server-heading">{t("sync.joinTitle")}</h2>
+          <p class="hint">{t("sync.joinIntro")}</p>
+          <ConnectForm
+            idPrefix="join-server"
+            onConnected={(projectId) => {
+              // The project arrives with the first sync; open it once it is here.
+              void syncNow(projectId).then(() => navigate({ screen: "project", projectId }));
+            }}
+          />
         </section>
         <section aria-labelledby="load-file-heading" class="card">
           <h2 id="load-file-heading">{t("backupRestore")}</h2>

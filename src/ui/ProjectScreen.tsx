@@ -18,6 +18,7 @@ import { BackupFileInput, describedBy, Field, reasonText } from "./Field";
 import { Header, LoadingScreen } from "./Header";
 import { LayersCard } from "./LayersCard";
 import { PlanCard } from "./plan/PlanCard";
+import { SyncCard } from "./sync/SyncCard";
 
 export function ProjectScreen(props: { projectId: string }) {
   const project = currentProject.value;
@@ -45,6 +46,7 @@ export function ProjectScreen(props: { projectId: string }) {
         <SitesCard projectId={project.id} />
         <LightingCard projectId={project.id} />
         <PlanCard projectId={project.id} />
+        <SyncCard projectId={project.id} />
         <ShareCard projectId={project.id} />
         <ConflictsCard />
         <LayersCard projectId={project.id} />
