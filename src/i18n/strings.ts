@@ -1012,6 +1012,12 @@ const sv = {
   "sync.access.active": "Gäller",
   "sync.access.expired": "Har gått ut",
   "sync.access.revoked": "Återkallad",
+  "publish.button": "Publicera på servern",
+  "publish.busy": "Publicerar …",
+  "publish.done":
+    "{count} objekt i {what} är publicerade. De skickas till servern med nästa synkning och visas sedan i GIS via OGC API.",
+  "publish.what.lighting": "belysningsanalysen",
+  "publish.what.plan": "budgetplanen",
 };
 
 export type StringKey = keyof typeof sv;
@@ -2000,6 +2006,12 @@ const en: Record<StringKey, string> = {
   "sync.access.active": "Valid",
   "sync.access.expired": "Expired",
   "sync.access.revoked": "Revoked",
+  "publish.button": "Publish on the server",
+  "publish.busy": "Publishing …",
+  "publish.done":
+    "{count} features of {what} are published. They go to the server with the next sync and then show in the GIS through the OGC API.",
+  "publish.what.lighting": "the lighting analysis",
+  "publish.what.plan": "the budget plan",
 };
 
 export const STRINGS = { sv, en } as const;

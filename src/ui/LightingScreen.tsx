@@ -19,10 +19,12 @@ import type {
 import { isStringKey } from "../i18n/strings";
 import { label, t } from "../state/i18n";
 import { type LightingRun, lighting, runLighting, selectedGap } from "../state/lighting";
+import { canPublish, publishLighting } from "../state/publish";
 import { hrefFor } from "../state/router";
 import { currentProject, projectLayers, settings } from "../state/store";
 import { Header, LoadingScreen } from "./Header";
 import { LightingMap } from "./LightingMap";
+import { PublishButton } from "./sync/PublishButton";
 
 const PATH_CLASSES = pathClassesData as PathClassesFile;
 
@@ -189,6 +191,12 @@ function LightingResults(props: { run: LightingRun }) {
         <ClassChart rows={result.byClass} illuminance={illuminance} />
         <ClassTable rows={result.byClass} illuminance={illuminance} />
         {result.byArea.length > 0 && <AreaTable rows={result.byArea} illuminance={illuminance} />}
+        {canPublish(props.run.projectId) && (
+          <PublishButton
+            testId="publish-lighting"
+            publishing={() => publishLighting(props.run.projectId)}
+          />
+        )}
       </section>
       <GapList result={result} />
       {result.mode === "illuminance" && <Measurements result={result} />}

@@ -7,8 +7,10 @@ import type { PlanCandidates, PlanSelection } from "../../domain/plan/plan";
 import type { WalkRecord } from "../../domain/walk";
 import { followUps } from "../../state/follow-up";
 import { t } from "../../state/i18n";
+import { canPublish, publishPlan } from "../../state/publish";
 import { notify, reportStorageError } from "../../state/session";
 import { GROUPS, projectLayers, settings } from "../../state/store";
+import { PublishButton } from "../sync/PublishButton";
 
 function saveFile(text: string, name: string, mimeType: string) {
   const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
@@ -99,6 +101,12 @@ export function PlanDownloads(props: {
         >
           {t("plan.downloadCsv")}
         </button>
+        {canPublish(projectId) && candidates && selection && (
+          <PublishButton
+            testId="publish-plan"
+            publishing={() => publishPlan(projectId, candidates, selection)}
+          />
+        )}
       </div>
       <ul class="link-list plan-reports">
         <li>
