@@ -18,7 +18,7 @@ export function ConnectForm(props: {
 }) {
   const [serverUrl, setServerUrl] = useState("");
   const [code, setCode] = useState("");
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const [scanning, setScanning] = useState(false);
 
@@ -32,19 +32,19 @@ export function ConnectForm(props: {
     if (result.ok) {
       setCode("");
       props.onConnected?.(result.projectId);
-    } else setMessage(result.message);
+    } else setMessage({ text: result.message, error: true });
   }
 
   function scanned(text: string) {
     setScanning(false);
     const link = parseJoinLink(text);
     if (!link.ok) {
-      setMessage(t(`sync.reason.${link.reason}`));
+      setMessage({ text: t(`sync.reason.${link.reason}`), error: true });
       return;
     }
     setServerUrl(link.value.serverUrl);
     setCode(link.value.code);
-    setMessage(t("sync.scanned"));
+    setMessage({ text: t("sync.scanned"), error: false });
   }
 
   const urlId = `${props.idPrefix}-server`;
@@ -87,10 +87,10 @@ export function ConnectForm(props: {
       {scanning && <QrScanner onResult={scanned} onClose={() => setScanning(false)} />}
       <p
         role="status"
-        class={message ? "form-message" : undefined}
+        class={message?.error ? "field-error" : "hint"}
         data-testid={`${props.idPrefix}-message`}
       >
-        {message ?? ""}
+        {message?.text ?? ""}
       </p>
     </form>
   );
