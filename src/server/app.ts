@@ -7,6 +7,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import { parseConflictEntry } from "../domain/conflicts";
 import type { ConflictEntry } from "../domain/merge";
 import { OWNERS } from "../domain/plan/types";
@@ -70,6 +71,11 @@ export interface ServerSettings {
   /** Longest a join code may live, and the default when a planner names none. */
   joinCodeMaxHours: number;
   joinCodeDefaultHours: number;
+  /**
+   * Origins whose pages may call the API from a browser (the app's address), or ["*"]: any.
+   * Tokens travel in a header, never in cookies, so "*" gives a page nothing it lacks.
+   */
+  corsOrigins: string[];
   /** SHA-256 hex of the admin token (LYKTA_ADMIN_TOKEN), or null: no admin API. */
   adminTokenHash: string | null;
   version: string;
@@ -207,6 +213,18 @@ export function createApp(database: Database, settings: ServerSettings, log: Log
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
+
+  // The app is served from its own address: it calls the API across origins.
+  app.use(
+    "*",
+    cors({
+      origin: settings.corsOrigins.includes("*") ? "*" : settings.corsOrigins,
+      allowMethods: ["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"],
+      allowHeaders: ["Authorization", "Content-Type", "Upload-Offset", "Upload-Length"],
+      exposeHeaders: ["Upload-Offset", "Upload-Length", "Retry-After"],
+      maxAge: 86_400,
+    }),
+  );
 
   app.onError((error, c) => {
     if (error instanceof HttpError) {

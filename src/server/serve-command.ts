@@ -33,6 +33,9 @@ Network:
   --port N                port to listen on (default 8787; 0 picks a free one)
   --host ADDRESS          address to listen on (default 127.0.0.1; 0.0.0.0 for all; put
                           an HTTPS proxy in front for tablets)
+  --cors-origin LIST      origins of the app allowed to call the API from a browser,
+                          comma-separated, e.g. https://lykta.orebro.se (default *: any;
+                          tokens are headers, never cookies)
 
 Limits:
   --body-limit-mb N       largest request body in MB (default 16): 413 above
@@ -69,6 +72,7 @@ const OPTIONS = {
   "pool-size": { type: "string" },
   port: { type: "string" },
   host: { type: "string" },
+  "cors-origin": { type: "string" },
   "body-limit-mb": { type: "string" },
   "blob-limit-mb": { type: "string" },
   "rate-limit": { type: "string" },
@@ -137,13 +141,15 @@ export async function serveCommand(argv: string[], io: CommandOutput): Promise<n
     tokenLifetimeDays: numberOption(values, "token-days", 365),
     joinCodeDefaultHours: numberOption(values, "join-code-hours", 72),
     joinCodeMaxHours: numberOption(values, "join-code-max-hours", 720),
+    corsOrigins: (values["cors-origin"] ?? "*").split(",").map((origin) => origin.trim()),
     adminTokenHash: adminToken ? sha256(adminToken) : null,
     version: __APP_VERSION__,
     migrations,
   };
   const app = createApp(database, settings, log);
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
-    log.info("listening", {
+    // Whatever the level: scripts and supervisors wait for this line.
+    createLogger("debug").info("listening", {
       url: `http://${host.includes(":") ? `[${host}]` : host}:${info.port}`,
       port: info.port,
       database: database.kind,

@@ -14,11 +14,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { testContext } from "../../test/fixtures/context";
+import { fromWgs84, SWEREF99_TM } from "../domain/crs";
 import { valuesEqual } from "../domain/equal";
-import { createObservation, type ObservationFields } from "../domain/observation";
+import {
+  createObservation,
+  EMPTY_OBSERVATION_FIELDS,
+  type ObservationFields,
+} from "../domain/observation";
 import { createFollowUp } from "../domain/plan/follow-up";
 import { publish } from "../domain/publication";
-import { editRecord, type SyncedRecord } from "../domain/record";
+import { editRecord, type SyncedRecord, tombstoneRecord } from "../domain/record";
 import { syncOnce } from "../domain/sync/engine";
 import { httpTransport } from "../domain/sync/http-transport";
 import { MemorySyncStore } from "../domain/sync/memory-store";
@@ -147,6 +152,22 @@ describe.each<Driver>(["pglite", "postgresql"])("lykta serve on %s", (driver) =>
     );
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ ok: true, database: driver, migrations: [1] });
+  });
+
+  it("lets the app's page call the API from another origin (CORS preflight)", async () => {
+    const preflight = await fetch(`${server.url}/api/v1/projects/${projectId}/push`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://127.0.0.1:4373",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type",
+      },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect(preflight.headers.get("access-control-allow-headers")?.toLowerCase()).toContain(
+      "authorization",
+    );
   });
 
   it("logs one JSON line per request with method, path, status and time, and no secret", async () => {
@@ -784,6 +805,31 @@ describe.each<Driver>(["pglite", "postgresql"])("lykta serve on %s", (driver) =>
   });
 
   if (driver === "postgresql") {
+    it("the EPSG:3006 views give live observations in SWEREF 99 TM (as proj4 projects them)", async () => {
+      const ctx = testContext("view-tablet", 12);
+      const view = await bootstrapProject(server, "Views");
+      const kept = createObservation(view.projectId, "walk-v", OBSERVATION, ctx);
+      const gone = tombstoneRecord(
+        createObservation(view.projectId, "walk-v", OBSERVATION, ctx),
+        EMPTY_OBSERVATION_FIELDS,
+        ctx,
+      );
+      expect((await push(server, view.planner, [kept, gone])).status).toBe(200);
+      const rows = postgres!
+        .psql(
+          `SELECT id, ST_SRID(geom), ST_X(geom), ST_Y(geom) FROM observations_sweref99tm WHERE project_id = '${view.projectId}'`,
+        )
+        .trim()
+        .split("\n");
+      expect(rows).toHaveLength(1);
+      const [id, srid, x, y] = rows[0]!.split("|");
+      expect(id).toBe(kept.id);
+      expect(srid).toBe("3006");
+      const [east, north] = fromWgs84(SWEREF99_TM)(15.2, 59.27);
+      expect(Math.abs(Number(x) - east)).toBeLessThan(0.01);
+      expect(Math.abs(Number(y) - north)).toBeLessThan(0.01);
+    });
+
     it("the database goes away: requests get 503 with Retry-After, then succeed when it is back", async () => {
       postgres!.stop();
       const down = await api<{ error: { code: string } }>(

@@ -126,7 +126,7 @@ export async function joinWithCode(
        FROM join_codes WHERE code_hash = $1 FOR UPDATE`,
       [sha256(code)],
     );
-    if (!row || !row.usable) throw unauthorised("unknown, expired or revoked join code");
+    if (!row?.usable) throw unauthorised("unknown, expired or revoked join code");
     const token = `lyk_${randomBytes(32).toString("base64url")}`;
     const tokenId = randomUUID();
     const [created] = await tx.query<{ expires_at: Date }>(
@@ -176,7 +176,7 @@ export async function authenticate(database: Database, token: string): Promise<T
      WHERE t.token_hash = $1`,
     [sha256(token)],
   );
-  if (!row || !row.usable) throw unauthorised("unknown, expired or revoked token");
+  if (!row?.usable) throw unauthorised("unknown, expired or revoked token");
   if (row.stale) {
     // At most one write a minute per token: "last used" is for the planner's token list.
     await database.query("UPDATE tokens SET last_used_at = now() WHERE id = $1", [row.id]);

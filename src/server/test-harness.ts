@@ -103,6 +103,19 @@ export async function startPostgres(): Promise<Postgres> {
   const psql = (sql: string) =>
     run("psql", ["-h", socket, "-p", String(port), "-U", "postgres", "-d", "lykta", "-Atc", sql]);
   run("createdb", ["-h", socket, "-p", String(port), "-U", "postgres", "lykta"]);
+  // The cluster never outlives the test or benchmark that started it.
+  const orphanGuard = () => {
+    spawnSync(asRoot ? "runuser" : join(PG_BIN, "pg_ctl"), [
+      ...(asRoot ? ["-u", "postgres", "--", join(PG_BIN, "pg_ctl")] : []),
+      "-D",
+      data,
+      "-m",
+      "immediate",
+      "stop",
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", orphanGuard);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/lykta`,
     port,
@@ -110,6 +123,7 @@ export async function startPostgres(): Promise<Postgres> {
     stop: () => run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]),
     psql,
     destroy: () => {
+      process.removeListener("exit", orphanGuard);
       try {
         run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
       } catch {
@@ -163,6 +177,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  // A server never outlives the test or benchmark that started it.
+  const orphanGuard = () => child.kill("SIGKILL");
+  process.once("exit", orphanGuard);
+  child.once("exit", () => process.removeListener("exit", orphanGuard));
   const logs: Record<string, unknown>[] = [];
   let stderr = "";
   let buffered = "";

@@ -140,9 +140,10 @@ async function run(
 }
 
 async function main() {
+  let stopAll = async () => undefined as void;
   const watchdog = setTimeout(() => {
     console.error("sync benchmark: watchdog, stopping");
-    process.exit(1);
+    void stopAll().finally(() => process.exit(1));
   }, WATCHDOG_MS);
   const program = buildServer(join(process.cwd(), ".cache/sync-bench-server"));
   const results: Result[] = [];
@@ -158,6 +159,10 @@ async function main() {
         ...(postgres ? { databaseUrl: postgres.url } : {}),
         extraArgs: ["--rate-limit", "0", "--join-rate-limit", "0", "--log-level", "warn"],
       });
+      stopAll = async () => {
+        await server.kill();
+        postgres?.destroy();
+      };
       const idle = memoryMb(server.child.pid!).now;
       console.log(`${driver}: server started, RSS ${idle.toFixed(0)} MB idle`);
       try {
