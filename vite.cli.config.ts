@@ -36,6 +36,10 @@ export default defineConfig({
     sourcemap: false,
     copyPublicDir: false,
     rolldownOptions: {
+      // The database drivers load files next to their own modules at run time (PGlite's
+      // WebAssembly and data, PostGIS's bundle; pg's optional native binding): they stay
+      // packages in node_modules (runtime dependencies, installed by npm ci).
+      external: [/^@electric-sql\//, "pg", "pg-native"],
       output: {
         format: "es",
         entryFileNames: ENTRY_FILE,
@@ -49,9 +53,9 @@ export default defineConfig({
     {
       name: "lykta-cli-executable",
       apply: "build",
-      writeBundle() {
+      writeBundle(options) {
         // npm links `bin` files as executables on install; this makes a local build one too.
-        chmodSync(join(OUT_DIR, ENTRY_FILE), 0o755);
+        chmodSync(join(options.dir ?? OUT_DIR, ENTRY_FILE), 0o755);
       },
     },
   ],

@@ -22,7 +22,30 @@ const io: CommandOutput = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
+/** As main() in lykta.ts reports a mistake in the call, or a bug. */
+async function reported(work: () => Promise<number>): Promise<number> {
+  const { CallProblem, EXIT } = await import("./io");
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof CallProblem) {
+      io.err(`lykta: ${error.message}`);
+      if (error.pointer) io.err("Try: lykta serve --help");
+      return EXIT.usage;
+    }
+    io.err("lykta: internal error. This is a bug in Lykta, not a problem with your file or");
+    io.err("command; please report it with the command you ran and this trace:");
+    io.err((error as Error)?.stack ?? String(error));
+    return EXIT.internal;
+  }
+}
+
 async function run(argv: string[]): Promise<number> {
+  if (argv[0] === "serve") {
+    // The sync server loads only its own modules (Hono, the database drivers, the domain).
+    const { serveCommand } = await import("../server/serve-command");
+    return reported(() => serveCommand(argv.slice(1), io));
+  }
   if (argv[0] === "lighting") {
     const lighting = await import("./lighting-command");
     const options = lighting.plainLightingOptions(argv.slice(1));

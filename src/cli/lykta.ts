@@ -69,6 +69,8 @@ Usage:
              [--poi KIND=FILE ...] [--areas AREAS] [--costs FILE] [--weights FILE]
              [--mode coverage|illuminance] [--radius M] [--class-field NAME]
              [--lang sv|en] [--skip-invalid] -o PLAN.geojson|.csv|.gpkg
+  lykta serve [--data-dir DIR | --database-url URL] [--port N] [--host ADDRESS] ...
+  lykta serve create-project --name NAME [--project-id UUID]
   lykta --help | --version
 
 Commands:
@@ -92,6 +94,8 @@ Commands:
                packages of different projects are refused: merge each project separately.
 ${LIGHTING_HELP}
 ${PLAN_HELP}
+  serve        The sync server: tablets push and pull, QGIS reads OGC API - Features.
+               Every setting: lykta serve --help (docs/sync.md).
 
 Options:
   -o, --output PATH   output file (convert) or folder (import-osm)

@@ -22,6 +22,10 @@
  *      candidates, selection at 2 and 10 MSEK, the curve; scenarios incremental vs a fresh
  *      model, the knapsack vs a plain DP (vitest bench)
  *
+ *  12. the sync server (`lykta serve`) on loopback, PGlite and PostgreSQL: 50 simulated tablets
+ *      syncing at once, records/s, p95 of a 100-record push, server memory; vs one record a
+ *      request (test/bench/sync-load.ts)
+ *
  * Benchmarks report numbers; they are not tests. Exit code 0 unless something failed to
  * run. Fixed sizes, seeded PRNG (mulberry32).
  */
@@ -49,6 +53,7 @@ import { benchMapLoad } from "./map-load.mjs";
 import { makePhotos } from "./photos.mjs";
 import { makeFixture } from "./seed.mjs";
 import { benchSizes } from "./sizes.mjs";
+import { benchSync } from "./sync.mjs";
 import {
   createProjectAndWalk,
   durabilityInPage,
@@ -82,6 +87,7 @@ const PARTS = [
   "lighting-ui",
   "plan",
   "plan-city",
+  "sync",
 ];
 const TARGETS = {
   interactiveMs: 1500,
@@ -527,6 +533,17 @@ async function main() {
   }
 
   // ---- 11: the budget plan for the synthetic city, in Node ------------------------------------
+  if (wants("sync")) {
+    log("12. sync server: 50 tablets at once, PGlite and PostgreSQL (test/bench/sync-load.ts)");
+    const results = await benchSync(root);
+    const batched = results?.filter((result) => result.approach.startsWith("100")) ?? [];
+    summary.set("sync", [
+      "sync: records pushed/s, 50 tablets (PGlite / PostgreSQL)",
+      batched.map((result) => result.pushedPerS.toFixed(0)).join(" / ") || "-",
+      "-",
+      "info",
+    ]);
+  }
   if (wants("plan-city")) {
     log("11. budget plan for the synthetic city (vitest bench)");
     const [steps] = await vitestBenchTables("test/bench/plan-city.bench.ts", 11);
@@ -560,6 +577,7 @@ async function main() {
       "lighting-geos",
       "lighting-geos-compute",
       "lighting-agreement",
+      "sync",
     ]
       .filter((part) => summary.has(part))
       .map((part) => summary.get(part)),

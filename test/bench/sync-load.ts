@@ -1,0 +1,219 @@
+/**
+ * Benchmark 12, the sync server under load (`npm run bench -- sync`; built and run by
+ * test/bench/sync.mjs). Bounded and on loopback only: `lykta serve` on 127.0.0.1, against the
+ * embedded PGlite and a PostgreSQL 15 cluster started for the run, and in each:
+ *
+ *   a. 50 simulated tablets (the client engine, in-memory stores), each with 200 new
+ *      observations made offline, sync at once: each pushes its 200 in batches of 100 and
+ *      pulls everything the others pushed. Records a second synced (pushed, and pulled),
+ *      the latency of each 100-record push (p50, p95), and the server's peak memory (RSS).
+ *   b. The obvious alternative: one record a request (50 tablets x 20 records).
+ *
+ * Fixed sizes, seeded PRNG (mulberry32). A benchmark reports numbers; it asserts nothing.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { mulberry32 } from "../../src/domain/ids";
+import { createObservation, type ObservationFields } from "../../src/domain/observation";
+import { type SyncTransport, syncOnce } from "../../src/domain/sync/engine";
+import { makeTablet, NO_FAULTS } from "../../src/server/sync-simulation";
+import {
+  bootstrapProject,
+  buildServer,
+  createCode,
+  type Driver,
+  joinWith,
+  type Postgres,
+  type RunningServer,
+  startPostgres,
+  startServer,
+} from "../../src/server/test-harness";
+
+const SIZES = { tablets: 50, records: 200, batch: 100, singleRecords: 20 };
+const WATCHDOG_MS = 15 * 60_000;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+/** Peak and current resident memory of a process, MB (Linux /proc). */
+function memoryMb(pid: number): { peak: number; now: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { peak: kb("VmHWM") / 1024, now: kb("VmRSS") / 1024 };
+}
+
+function fields(random: () => number): ObservationFields {
+  return {
+    geometry: { type: "Point", coordinates: [15.1 + random() * 0.2, 59.2 + random() * 0.15] },
+    categoryId: "lighting.broken",
+    severity: 1 + Math.floor(random() * 5),
+    feltUnsafe: ["everyone"],
+    note: `Anteckning ${Math.floor(random() * 1e6)}`,
+    photoIds: [],
+    illuminanceLux: null,
+    observedAt: 1_800_000_000_000 + Math.floor(random() * 1e9),
+    positionAccuracyM: 5,
+    placement: "gps",
+  };
+}
+
+interface Result {
+  driver: Driver;
+  approach: string;
+  records: number;
+  wallMs: number;
+  pushedPerS: number;
+  pulledPerS: number;
+  pushP50Ms: number;
+  pushP95Ms: number;
+  pushes: number;
+  peakRssMb: number;
+}
+
+async function run(
+  server: RunningServer,
+  driver: Driver,
+  approach: string,
+  recordsPerTablet: number,
+  batch: number,
+  seed: number,
+): Promise<Result> {
+  const { projectId, planner } = await bootstrapProject(server, `bench ${approach}`);
+  const random = mulberry32(seed);
+  const latencies: number[] = [];
+  const tablets = [];
+  for (let index = 0; index < SIZES.tablets; index++) {
+    const walkId = `walk-${index}`;
+    const code = await createCode(server, planner, { role: "team", walkId });
+    const join = await joinWith(server, code.code, `bench-${index}`);
+    const tablet = makeTablet({
+      serverUrl: server.url,
+      join,
+      deviceId: `bench-${index}`,
+      walkId,
+      seed: seed + index,
+      faults: () => NO_FAULTS,
+    });
+    const inner: SyncTransport = tablet.transport;
+    tablet.transport = {
+      ...inner,
+      push: async (request) => {
+        const started = performance.now();
+        const response = await inner.push(request);
+        latencies.push(performance.now() - started);
+        return response;
+      },
+    };
+    for (let i = 0; i < recordsPerTablet; i++) {
+      tablet.store.commit(createObservation(projectId, walkId, fields(random), tablet.ctx));
+    }
+    tablets.push(tablet);
+  }
+  const started = performance.now();
+  const summaries = await Promise.all(
+    tablets.map((tablet) =>
+      syncOnce(tablet.transport, tablet.store, {
+        deviceId: tablet.deviceId,
+        pushBatch: batch,
+        pullLimit: 2000,
+      }),
+    ),
+  );
+  const wallMs = performance.now() - started;
+  const pushed = summaries.reduce((sum, summary) => sum + summary.pushed, 0);
+  const pulled = summaries.reduce((sum, summary) => sum + summary.pulled, 0);
+  return {
+    driver,
+    approach,
+    records: pushed,
+    wallMs,
+    pushedPerS: (pushed / wallMs) * 1000,
+    pulledPerS: (pulled / wallMs) * 1000,
+    pushP50Ms: percentile(latencies, 50),
+    pushP95Ms: percentile(latencies, 95),
+    pushes: latencies.length,
+    peakRssMb: memoryMb(server.child.pid!).peak,
+  };
+}
+
+async function main() {
+  let stopAll = async () => undefined as void;
+  const watchdog = setTimeout(() => {
+    console.error("sync benchmark: watchdog, stopping");
+    void stopAll().finally(() => process.exit(1));
+  }, WATCHDOG_MS);
+  const program = buildServer(join(process.cwd(), ".cache/sync-bench-server"));
+  const results: Result[] = [];
+  for (const driver of ["pglite", "postgresql"] as const) {
+    let postgres: Postgres | undefined;
+    const dir = mkdtempSync(join(tmpdir(), `lykta-bench-${driver}-`));
+    try {
+      if (driver === "postgresql") postgres = await startPostgres();
+      const server = await startServer({
+        program,
+        driver,
+        dataDir: join(dir, "db"),
+        ...(postgres ? { databaseUrl: postgres.url } : {}),
+        extraArgs: ["--rate-limit", "0", "--join-rate-limit", "0", "--log-level", "warn"],
+      });
+      stopAll = async () => {
+        await server.kill();
+        postgres?.destroy();
+      };
+      const idle = memoryMb(server.child.pid!).now;
+      console.log(`${driver}: server started, RSS ${idle.toFixed(0)} MB idle`);
+      try {
+        results.push(
+          await run(
+            server,
+            driver,
+            `${SIZES.batch} records a push`,
+            SIZES.records,
+            SIZES.batch,
+            12,
+          ),
+        );
+        results.push(await run(server, driver, "1 record a push", SIZES.singleRecords, 1, 13));
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      postgres?.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  clearTimeout(watchdog);
+  const header = [
+    "database",
+    "approach",
+    "records pushed",
+    "wall",
+    "pushed/s",
+    "pulled/s",
+    "pushes",
+    "push p50",
+    "push p95",
+    "server peak RSS",
+  ];
+  const rows = results.map((result) => [
+    result.driver,
+    result.approach,
+    String(result.records),
+    `${(result.wallMs / 1000).toFixed(1)} s`,
+    result.pushedPerS.toFixed(0),
+    result.pulledPerS.toFixed(0),
+    String(result.pushes),
+    `${result.pushP50Ms.toFixed(0)} ms`,
+    `${result.pushP95Ms.toFixed(0)} ms`,
+    `${result.peakRssMb.toFixed(0)} MB`,
+  ]);
+  console.log(`\n12. Sync server: ${SIZES.tablets} tablets syncing at once over loopback HTTP`);
+  console.log(`| ${header.join(" | ")} |\n|${header.map(() => " --- ").join("|")}|`);
+  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+  console.log(`SYNC_BENCH_JSON ${JSON.stringify(results)}`);
+}
+
+await main();
