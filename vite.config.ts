@@ -46,6 +46,11 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
         navigateFallback: "index.html",
         cleanupOutdatedCaches: true,
+        // The first version installed takes control of the page that installed it, so a
+        // tablet that goes offline right after its first visit still loads the map's chunks
+        // from the precache. A later version still waits for "Uppdatera nu" (prompt mode:
+        // no skipWaiting), and claims only after the user accepted it.
+        clientsClaim: true,
       },
     }),
   ],

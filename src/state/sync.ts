@@ -10,7 +10,12 @@ import { parseJoinCode, parseServerUrl } from "../domain/join-link";
 import type { SyncedRecord } from "../domain/record";
 import { SyncHttpError, syncOnce } from "../domain/sync/engine";
 import { httpTransport, joinServer } from "../domain/sync/http-transport";
-import { type Principal, type Role, writeRefusal } from "../domain/sync/protocol";
+import {
+  normaliseJoinCode,
+  type Principal,
+  type Role,
+  writeRefusal,
+} from "../domain/sync/protocol";
 import { announceChanges } from "../storage/broadcast";
 import type { OutboxCounts } from "../storage/database";
 import { IndexedDbSyncStore } from "../storage/sync-store";
@@ -190,6 +195,23 @@ function principalOf(connection: SyncConnection): Principal {
   };
 }
 
+/**
+ * What this tablet sends. The server decides with its own copy (writeRefusal); here the
+ * tablet has only its own, so a partner's follow-up goes and the server judges it.
+ */
+function mayPush(principal: Principal, record: SyncedRecord): boolean {
+  switch (principal.role) {
+    case "planner":
+      return true;
+    case "read":
+      return false;
+    case "partner":
+      return record.kind === "comment" || record.kind === "followUp";
+    case "team":
+      return writeRefusal(principal, record, undefined, true) === null;
+  }
+}
+
 const running = new Map<string, Promise<void>>();
 const retryAt = new Map<string, { at: number; delayMs: number }>();
 
@@ -219,9 +241,9 @@ export function syncNow(projectId: string): Promise<void> {
           store,
           {
             deviceId: ctx().deviceId,
-            // A team's tablet keeps what its role may not send (docs/sync.md) instead of
-            // being refused by the server for the whole batch.
-            mayPush: (record) => writeRefusal(principal, record, undefined, true) === null,
+            // A tablet keeps what its role may not send (docs/sync.md) instead of being
+            // refused by the server for the whole batch.
+            mayPush: (record) => mayPush(principal, record),
           },
         );
       const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
@@ -348,11 +370,25 @@ async function plannerRequest<T>(
 }
 
 /** A new join code for a team (a walk), a partner (an organisation) or QGIS (read). */
-export function createJoinCode(
+export async function createJoinCode(
   connection: SyncConnection,
   request: { role: Role; walkId?: string; organisation?: string; expiresInHours: number },
 ): Promise<IssuedCode> {
-  return plannerRequest<IssuedCode>(connection, "/join-codes", { json: request });
+  const issued = await plannerRequest<Partial<IssuedCode>>(connection, "/join-codes", {
+    json: request,
+  });
+  const code = normaliseJoinCode(String(issued.code ?? ""));
+  if (code === null || typeof issued.id !== "string") {
+    throw new SyncHttpError(0, "protocol", "the server's answer holds no join code");
+  }
+  return {
+    id: issued.id,
+    code,
+    role: request.role,
+    walkId: request.walkId ?? null,
+    organisation: request.organisation ?? null,
+    expiresAt: String(issued.expiresAt ?? ""),
+  };
 }
 
 export async function listAccess(connection: SyncConnection): Promise<AccessEntry[]> {

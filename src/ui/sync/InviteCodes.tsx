@@ -23,6 +23,8 @@ import { QrCode } from "./QrCode";
 const ISSUABLE: readonly Role[] = ["team", "partner", "read", "planner"];
 /** Hours a join code stays valid unless the planner chooses otherwise: one walk evening. */
 const DEFAULT_CODE_HOURS = 72;
+/** The server's default upper limit (`lykta serve --join-code-max-hours`): 30 days. */
+const MAX_CODE_HOURS = 720;
 
 export function InviteCodes(props: { connection: SyncConnection }) {
   const [role, setRole] = useState<Role>("team");
@@ -47,7 +49,11 @@ export function InviteCodes(props: { connection: SyncConnection }) {
   async function issue(event: Event) {
     event.preventDefault();
     const expiresInHours = Number(hours);
-    if (!Number.isFinite(expiresInHours) || expiresInHours <= 0 || expiresInHours > 24 * 365) {
+    if (
+      !Number.isFinite(expiresInHours) ||
+      expiresInHours <= 0 ||
+      expiresInHours > MAX_CODE_HOURS
+    ) {
       setMessage(t("sync.invite.badHours"));
       return;
     }

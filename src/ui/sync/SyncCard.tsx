@@ -36,25 +36,29 @@ export function SyncCard(props: { projectId: string }) {
             })}
           </p>
           <dl class="facts" data-testid="sync-status">
-            <dt>{t("sync.pending")}</dt>
-            <dd data-testid="sync-pending">
-              {status
-                ? status.pending.records + status.pending.conflicts + status.pending.blobs === 0
-                  ? t("sync.pendingNone")
-                  : t("sync.pendingCounts", {
-                      records: status.pending.records + status.pending.conflicts,
-                      photos: status.pending.blobs,
-                    })
-                : t("loading")}
-            </dd>
-            <dt>{t("sync.last")}</dt>
-            <dd data-testid="sync-last">
-              {status?.running
-                ? t("sync.running")
-                : status?.lastSyncAt
-                  ? formatDateTime(status.lastSyncAt)
-                  : t("sync.never")}
-            </dd>
+            <div>
+              <dt>{t("sync.pending")}</dt>
+              <dd data-testid="sync-pending">
+                {status
+                  ? status.pending.records + status.pending.conflicts + status.pending.blobs === 0
+                    ? t("sync.pendingNone")
+                    : t("sync.pendingCounts", {
+                        records: status.pending.records + status.pending.conflicts,
+                        photos: status.pending.blobs,
+                      })
+                  : t("loading")}
+              </dd>
+            </div>
+            <div>
+              <dt>{t("sync.last")}</dt>
+              <dd data-testid="sync-last">
+                {status?.running
+                  ? t("sync.running")
+                  : status?.lastSyncAt
+                    ? formatDateTime(status.lastSyncAt)
+                    : t("sync.never")}
+              </dd>
+            </div>
           </dl>
           {status && status.withheld > 0 && (
             <p class="hint">{t("sync.withheld", { count: status.withheld })}</p>
