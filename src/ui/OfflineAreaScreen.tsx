@@ -13,7 +13,7 @@ import {
   resolveBasemap,
   type TileSource,
 } from "../domain/basemap";
-import { type AreaRegion, regionPolygon, regionShape } from "../domain/saved-area";
+import { type AreaRegion, regionBbox, regionPolygon, regionShape } from "../domain/saved-area";
 import { type AreaProblem, areaProblem, type Bbox, MAX_AREA_TILES } from "../domain/tiles";
 import type { StringKey } from "../i18n/strings";
 import { formatBytes, t } from "../state/i18n";
@@ -74,7 +74,10 @@ function SourceChoice(props: { sourceId: string | null; onChoose(id: string): vo
       <legend>{t("areaSource")}</legend>
       {sources.length === 0 && (
         <p class="muted">
-          {t("areaNoSources")} <a href={hrefFor({ screen: "settings" })}>{t("settings")}</a>
+          {t("areaNoSources")}{" "}
+          <a class="button" href={hrefFor({ screen: "settings" })}>
+            {t("settings")}
+          </a>
         </p>
       )}
       {sources.map((source) => {
@@ -206,6 +209,15 @@ export function OfflineAreaScreen(props: { walkId?: string }) {
     if (!loaded) return;
     view.current?.setArea(region ? regionPolygon(region) : null);
   }, [regionKey, loaded]);
+
+  function fitRegion() {
+    if (region) view.current?.fitBounds(regionBbox(region));
+  }
+
+  // A walk's outline is shown on the map when it is chosen.
+  useEffect(() => {
+    if (loaded && region?.kind === "walk") void view.current?.whenReady().then(fitRegion);
+  }, [loaded, regionKind, walkId, walks !== null]);
 
   function captureView() {
     const bounds = view.current?.getBounds();
@@ -412,6 +424,13 @@ export function OfflineAreaScreen(props: { walkId?: string }) {
                   </p>
                 )}
               </>
+            )}
+            {region && regionKind !== "view" && (
+              <div class="field area-fit">
+                <button type="button" class="button" disabled={!loaded} onClick={fitRegion}>
+                  {t("areaFit")}
+                </button>
+              </div>
             )}
           </section>
 

@@ -24,6 +24,7 @@ import { settings } from "../state/store";
 /** Choose the area's source as the basemap and open the map on the area. */
 export function showAreaOnMap(area: SavedArea): void {
   const [west, south, east, north] = regionBbox(area.region);
+  const shift = Math.log2(512 / area.source.tileSizePx);
   const sources = settings.value.tileSources;
   const next = {
     ...settings.value,
@@ -34,7 +35,8 @@ export function showAreaOnMap(area: SavedArea): void {
     basemap: { kind: "source" as const, sourceId: area.source.id },
     lastView: {
       center: [(west + east) / 2, (south + north) / 2] as [number, number],
-      zoom: zoomToShow([west, south, east, north], area.minZoom, area.maxZoom),
+      // MapLibre draws a 256 px tile of zoom z at its zoom z - 1 (its own tiles are 512 px).
+      zoom: zoomToShow([west, south, east, north], area.minZoom - shift, area.maxZoom - shift),
     },
   };
   settings.value = next;

@@ -210,7 +210,9 @@ export function SettingsScreen() {
           <h3>{t("privacy")}</h3>
           <p>{t("privacyText")}</p>
           <p>
-            <a href={hrefFor({ screen: "accessibility" })}>{t("accessibility")}</a>
+            <a class="button" href={hrefFor({ screen: "accessibility" })}>
+              {t("accessibility")}
+            </a>
           </p>
         </section>
       </main>

@@ -49,12 +49,6 @@ export const WMTS_PROBLEM_TEXT: Record<WmtsProblem | "network", StringKey> = {
   network: "wmtsNetwork",
 };
 
-const KIND_TEXT: Record<TileSource["kind"], StringKey> = {
-  xyz: "sourceKindXyz",
-  wmts: "sourceKindWmts",
-  style: "sourceKindStyle",
-};
-
 /** Whether a WMTS address is a tile template (else it is read as GetCapabilities). */
 function looksLikeTemplate(url: string): boolean {
   return /\{TileMatrix\}|\{z\}|[?&]request=gettile(&|$)/i.test(url);
@@ -309,7 +303,7 @@ export function TileSourcesCard() {
                 <span class="list-row-main">
                   <span class="list-row-title">{source.name}</span>
                   <span class="muted">
-                    {t(KIND_TEXT[source.kind])} · {source.attribution}
+                    {t(`sourceKindShort_${source.kind}`)} · {source.attribution}
                   </span>
                   {source.kind !== "style" && (
                     <label class="tile tile-wide">

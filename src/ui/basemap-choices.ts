@@ -48,14 +48,11 @@ export function basemapChoices(): BasemapChoice[] {
   choices.push({ key: "osm", setting: { kind: "osm" }, label: t("basemapOsm") });
   for (const source of settings.value.tileSources) {
     const setting: BasemapSetting = { kind: "source", sourceId: source.id };
-    const saved = areas.filter((area) => area.source.id === source.id).length;
+    const saved = areas.some((area) => area.source.id === source.id);
     choices.push({
       key: basemapKey(setting),
       setting,
-      label:
-        saved > 0
-          ? t("basemapSourceChoiceSaved", { name: source.name, count: saved })
-          : t("basemapSourceChoice", { name: source.name }),
+      label: t(saved ? "basemapSourceChoiceSaved" : "basemapSourceChoice", { name: source.name }),
     });
   }
   return choices;
