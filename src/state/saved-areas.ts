@@ -12,19 +12,12 @@ import { estimateSizeBytes, planTiles, type TileId, type TilePlan } from "../dom
 import type { WalkRecord } from "../domain/walk";
 import type { StorageErrorKind } from "../storage/errors";
 import { SavedAreaStore } from "../storage/saved-areas";
+import { openedOnce } from "./basemap-files";
 import { db } from "./session";
 import { refreshStorageInfo, requestPersistence } from "./storage-info";
 import { type DownloadOutcome, downloadArea } from "./tile-download";
 
-let opened: Promise<SavedAreaStore> | null = null;
-
-function store(): Promise<SavedAreaStore> {
-  opened ??= SavedAreaStore.open().catch((error) => {
-    opened = null;
-    throw error;
-  });
-  return opened;
-}
+const store = openedOnce(() => SavedAreaStore.open());
 
 /** Saved areas, oldest first; null until read. */
 export const savedAreas = signal<SavedArea[] | null>(null);
@@ -146,15 +139,12 @@ async function runDownload(areaId: string): Promise<DownloadOutcome> {
 }
 
 /** Record a new area and start downloading it (the list shows its progress). */
-export async function saveArea(input: {
-  name: string;
-  source: TileSource;
-  region: AreaRegion;
-  minZoom: number;
-  maxZoom: number;
-  tileCount: number;
-  estimatedBytes: number;
-}): Promise<SavedArea> {
+export async function saveArea(
+  input: Pick<
+    SavedArea,
+    "name" | "source" | "region" | "minZoom" | "maxZoom" | "tileCount" | "estimatedBytes"
+  >,
+): Promise<SavedArea> {
   const now = Date.now();
   const area: SavedArea = {
     id: newId(),

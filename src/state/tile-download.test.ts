@@ -1,8 +1,8 @@
 import "fake-indexeddb/auto";
 import { IDBObjectStore as FakeObjectStore } from "fake-indexeddb";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { TEST_SOURCE, testArea } from "../../test/fixtures/basemaps";
 import { testContext } from "../../test/fixtures/context";
-import { TEST_SOURCE, testArea } from "../../test/fixtures/saved-area";
 import { createProject } from "../domain/project";
 import { LyktaDatabase } from "../storage/database";
 import { SavedAreaStore } from "../storage/saved-areas";

@@ -12,7 +12,7 @@ import {
 } from "idb";
 import type { BasemapFileInfo } from "../domain/basemap-file";
 import type { SavedArea } from "../domain/saved-area";
-import { StorageError, toStorageError } from "./errors";
+import { commitOrAbort, StorageError, toStorageError } from "./errors";
 
 // DO NOT RENAME: existing tablets hold map files and saved areas under these names.
 export const BASEMAP_DB_NAME = "lykta-basemaps";
@@ -96,30 +96,13 @@ export async function openBasemapDb(name = BASEMAP_DB_NAME): Promise<BasemapDb> 
   }
 }
 
-/**
- * Run `work` in one readwrite transaction. A failure (a full disk: QuotaExceededError, at a
- * put or at commit) aborts the whole transaction, so nothing of it is left, and comes back
- * as a classified StorageError.
- */
-export async function writeTransaction<Names extends StoreNames<BasemapSchemaDb>[], Result>(
+/** Run `work` in one readwrite transaction; a failure leaves nothing of it (commitOrAbort). */
+export function writeTransaction<Names extends StoreNames<BasemapSchemaDb>[], Result>(
   db: BasemapDb,
   stores: Names,
   durability: "strict" | "relaxed",
   work: (tx: IDBPTransaction<BasemapSchemaDb, Names, "readwrite">) => Promise<Result>,
 ): Promise<Result> {
   const tx = db.transaction(stores, "readwrite", { durability });
-  try {
-    const result = await work(tx);
-    await tx.done;
-    return result;
-  } catch (error) {
-    const transactionError = tx.error;
-    try {
-      tx.abort();
-    } catch {
-      // Already aborted.
-    }
-    await tx.done.catch(() => undefined);
-    throw toStorageError(error, transactionError);
-  }
+  return commitOrAbort(tx, () => work(tx));
 }

@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { openDB } from "idb";
 import { describe, expect, it } from "vitest";
-import { testArea } from "../../test/fixtures/saved-area";
+import { mapFileInfo, testArea } from "../../test/fixtures/basemaps";
 import type { BasemapFileInfo } from "../domain/basemap-file";
 import { BasemapFileStore } from "./basemap-files";
 import { SavedAreaStore } from "./saved-areas";
@@ -61,17 +61,8 @@ describe("saved area store", () => {
       },
     });
     const file: BasemapFileInfo = {
-      id: "firenze",
-      name: "firenze.pmtiles",
+      ...mapFileInfo("firenze"),
       sizeBytes: 5,
-      schema: "protomaps-2023",
-      bounds: [11.15, 43.72, 11.33, 43.83],
-      center: [11.24, 43.78],
-      centerZoom: 13,
-      minZoom: 0,
-      maxZoom: 14,
-      attribution: "© OpenStreetMap contributors",
-      storedAt: 1,
       storage: "indexeddb",
     };
     await old.put("files", file);

@@ -97,19 +97,11 @@ export class SavedAreaStore {
    * Returns the area as it now is.
    */
   async storeTile(areaId: string, tile: TileId, stored: StoredTile): Promise<SavedArea> {
-    return writeTransaction(
-      this.db,
-      [STORE_AREAS, STORE_TILES, STORE_AREA_TILES],
-      // A tile can be fetched again: no need to wait for the disk on every one.
-      "relaxed",
-      async (tx) => {
-        const area = await tx.objectStore(STORE_AREAS).get(areaId);
-        if (!area) throw new StorageError("failed", `The saved area ${areaId} is gone`);
-        const key: [string, number, number, number] = [area.source.id, tile.z, tile.x, tile.y];
-        await tx.objectStore(STORE_TILES).put(stored, key);
-        return this.recordAreaTile(tx, area, tile, stored.bytes.byteLength, false);
-      },
-    );
+    return this.withArea(areaId, async (tx, area) => {
+      const key: [string, number, number, number] = [area.source.id, tile.z, tile.x, tile.y];
+      await tx.objectStore(STORE_TILES).put(stored, key);
+      return this.recordAreaTile(tx, area, tile, stored.bytes.byteLength, false);
+    });
   }
 
   /**
@@ -117,6 +109,28 @@ export class SavedAreaStore {
    * Returns the area as it now is, or null when the tile is not stored.
    */
   async linkStoredTile(areaId: string, tile: TileId): Promise<SavedArea | null> {
+    return this.withArea(areaId, async (tx, area) => {
+      const stored = await tx
+        .objectStore(STORE_TILES)
+        .get([area.source.id, tile.z, tile.x, tile.y]);
+      if (!stored) return null;
+      return this.recordAreaTile(tx, area, tile, stored.bytes.byteLength, false);
+    });
+  }
+
+  /** The source has no tile here (HTTP 404): done for the area, with nothing stored. */
+  async markMissing(areaId: string, tile: TileId): Promise<SavedArea> {
+    return this.withArea(areaId, (tx, area) => this.recordAreaTile(tx, area, tile, 0, true));
+  }
+
+  /**
+   * One tile's write for an area, in a transaction over the area, tiles and their records.
+   * A tile can be fetched again: no need to wait for the disk on every one ("relaxed").
+   */
+  private withArea<Result>(
+    areaId: string,
+    work: (tx: AreaWrite, area: SavedArea) => Promise<Result>,
+  ): Promise<Result> {
     return writeTransaction(
       this.db,
       [STORE_AREAS, STORE_TILES, STORE_AREA_TILES],
@@ -124,22 +138,9 @@ export class SavedAreaStore {
       async (tx) => {
         const area = await tx.objectStore(STORE_AREAS).get(areaId);
         if (!area) throw new StorageError("failed", `The saved area ${areaId} is gone`);
-        const stored = await tx
-          .objectStore(STORE_TILES)
-          .get([area.source.id, tile.z, tile.x, tile.y]);
-        if (!stored) return null;
-        return this.recordAreaTile(tx, area, tile, stored.bytes.byteLength, false);
+        return work(tx, area);
       },
     );
-  }
-
-  /** The source has no tile here (HTTP 404): done for the area, with nothing stored. */
-  async markMissing(areaId: string, tile: TileId): Promise<SavedArea> {
-    return writeTransaction(this.db, [STORE_AREAS, STORE_AREA_TILES], "relaxed", async (tx) => {
-      const area = await tx.objectStore(STORE_AREAS).get(areaId);
-      if (!area) throw new StorageError("failed", `The saved area ${areaId} is gone`);
-      return this.recordAreaTile(tx, area, tile, 0, true);
-    });
   }
 
   private async recordAreaTile(

@@ -67,6 +67,31 @@ function round(value: number): string {
   return String(Math.round(value * 1e6) / 1e6);
 }
 
+function ZoomSelect(props: {
+  id: string;
+  label: string;
+  zooms: readonly number[];
+  value: number;
+  onChange(zoom: number): void;
+}) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select
+        id={props.id}
+        value={String(props.value)}
+        onChange={(event) => props.onChange(Number(event.currentTarget.value))}
+      >
+        {props.zooms.map((zoom) => (
+          <option key={zoom} value={String(zoom)}>
+            {zoom}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 function SourceChoice(props: { sourceId: string | null; onChoose(id: string): void }) {
   const sources = settings.value.tileSources;
   return (
@@ -438,36 +463,20 @@ export function OfflineAreaScreen(props: { walkId?: string }) {
             <h2 id="area-zoom-heading">{t("areaStepZooms")}</h2>
             <p class="hint">{t("areaZoomHint")}</p>
             <div class="field-row">
-              <div class="field">
-                <label for="area-min-zoom">{t("areaMinZoom")}</label>
-                <select
-                  id="area-min-zoom"
-                  value={String(fromZoom)}
-                  onChange={(event) => setMinZoom(Number(event.currentTarget.value))}
-                >
-                  {zooms.map((zoom) => (
-                    <option key={zoom} value={String(zoom)}>
-                      {zoom}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div class="field">
-                <label for="area-max-zoom">{t("areaMaxZoom")}</label>
-                <select
-                  id="area-max-zoom"
-                  value={String(toZoom)}
-                  onChange={(event) => setMaxZoom(Number(event.currentTarget.value))}
-                >
-                  {zooms
-                    .filter((zoom) => zoom >= fromZoom)
-                    .map((zoom) => (
-                      <option key={zoom} value={String(zoom)}>
-                        {zoom}
-                      </option>
-                    ))}
-                </select>
-              </div>
+              <ZoomSelect
+                id="area-min-zoom"
+                label={t("areaMinZoom")}
+                zooms={zooms}
+                value={fromZoom}
+                onChange={setMinZoom}
+              />
+              <ZoomSelect
+                id="area-max-zoom"
+                label={t("areaMaxZoom")}
+                zooms={zooms.filter((zoom) => zoom >= fromZoom)}
+                value={toZoom}
+                onChange={setMaxZoom}
+              />
             </div>
           </section>
 

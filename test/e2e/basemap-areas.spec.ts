@@ -252,6 +252,10 @@ test("an area of an online source is saved with progress, cancel and resume, and
     const band = { y: cy - 150, height: 300 };
     const left = { x: box.x + 10, width: box.width / 2 - 256 - 40, ...band };
     const right = { x: cx + 256 + 30, width: box.width / 2 - 256 - 100, ...band };
+    // Drawn once the tiles are read from the device (a frame or more after the first).
+    await expect
+      .poll(async () => (await regionColours(page, inside, DAY_BACKGROUND)).tiles)
+      .toBeGreaterThan(0.9);
     const day = {
       inside: await regionColours(page, inside, DAY_BACKGROUND),
       left: await regionColours(page, left, DAY_BACKGROUND),
@@ -266,6 +270,10 @@ test("an area of an online source is saved with progress, cancel and resume, and
     // At night the saved raster tiles are dimmed too.
     await setNight(page, true);
     await mapIdle(page);
+    // The dimmed paint reaches the screen a frame or more after the switch.
+    await expect
+      .poll(async () => (await regionColours(page, inside, NIGHT_BACKGROUND)).tiles)
+      .toBeLessThan(0.02);
     await page.screenshot({ path: ".cache/screenshots/basemap-area-offline-night.png" });
     const night = {
       inside: await regionColours(page, inside, NIGHT_BACKGROUND),
