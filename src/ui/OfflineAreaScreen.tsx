@@ -16,7 +16,7 @@ import {
 import { type AreaRegion, regionBbox, regionPolygon, regionShape } from "../domain/saved-area";
 import { type AreaProblem, areaProblem, type Bbox, MAX_AREA_TILES } from "../domain/tiles";
 import type { StringKey } from "../i18n/strings";
-import { formatBytes, t } from "../state/i18n";
+import { formatBytes, formatCount, t } from "../state/i18n";
 import { hrefFor } from "../state/router";
 import {
   type AreaEstimate,
@@ -288,7 +288,7 @@ export function OfflineAreaScreen(props: { walkId?: string }) {
       : !region
         ? t(regionKind === "walk" ? "areaNoWalkArea" : "areaChooseRegion")
         : areaIssue
-          ? t(AREA_PROBLEM_TEXT[areaIssue], { max: MAX_AREA_TILES.toLocaleString("sv-SE") })
+          ? t(AREA_PROBLEM_TEXT[areaIssue], { max: formatCount(MAX_AREA_TILES) })
           : running
             ? t("areaOtherRunning")
             : null;
@@ -494,7 +494,7 @@ export function OfflineAreaScreen(props: { walkId?: string }) {
             {estimate && region && (
               <p data-testid="area-estimate" aria-live="polite">
                 {t(estimate.measured ? "areaEstimateMeasured" : "areaEstimateAssumed", {
-                  tiles: estimate.plan.tileCount.toLocaleString("sv-SE"),
+                  tiles: formatCount(estimate.plan.tileCount),
                   size: formatBytes(estimate.sizeBytes),
                   mean: formatBytes(estimate.meanTileBytes),
                 })}
@@ -520,7 +520,7 @@ export function OfflineAreaScreen(props: { walkId?: string }) {
               onClick={() => void start()}
             >
               {estimate && !startProblem
-                ? t("areaStart", { tiles: estimate.plan.tileCount.toLocaleString("sv-SE") })
+                ? t("areaStart", { tiles: formatCount(estimate.plan.tileCount) })
                 : t("areaStartPlain")}
             </button>
             {created && (
