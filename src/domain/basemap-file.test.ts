@@ -95,10 +95,12 @@ describe("basemap files", () => {
     );
     expect(described.center).toEqual([11.2414827, 43.779779]);
     expect(described.bounds).toEqual([11.154026, 43.7270125, 11.3289395, 43.8325455]);
-    // 0.17 by 0.11 degrees on a 1,000 by 700 px map: zoom 12.7 fits, in half steps 12.5.
-    expect(described.centerZoom).toBe(12.5);
+    // Width 0.1749°: log2(1000 * 360 / (512 * 0.1749)) = 11.97; height 43.727-43.833° is
+    // 0.0025507 in Mercator units: log2(700 * 2 pi / (512 * 0.0025507)) = 11.72; to the half.
+    expect(described.centerZoom).toBe(11.5);
     expect(described.attribution).toBe(PROTOMAPS_ATTRIBUTION);
-    expect(zoomToShow([-180, -85, 180, 85], 0, 14)).toBe(1);
+    // The world is 512 px wide at MapLibre's zoom 0: 1,000 x 700 px shows it at zoom 0.
+    expect(zoomToShow([-180, -85, 180, 85], 0, 14)).toBe(0);
     expect(zoomToShow([11.25, 43.77, 11.2501, 43.7701], 0, 14)).toBe(14);
   });
 

@@ -114,10 +114,12 @@ export function basemapSchemaOf(
   return { ok: false, problem: "unknown_schema" };
 }
 
+/** The world's width in px at MapLibre's zoom 0 (its tiles are 512 px). */
+const MAPLIBRE_WORLD_PX = 512;
+
 /**
  * A zoom that shows the file's whole area on a tablet-sized map (about 1,000 px across),
- * within the file's zooms, and at least 13 where the area is small enough: a walk area is a
- * neighbourhood, not a country.
+ * within the file's zooms.
  */
 export function zoomToShow(
   bounds: readonly [number, number, number, number],
@@ -128,9 +130,10 @@ export function zoomToShow(
   const widthDeg = Math.max(east - west, 1e-6);
   const mercator = (lat: number) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
   const heightRad = Math.max(mercator(north) - mercator(south), 1e-9);
-  // 256 px tiles: a zoom z map is 256 * 2^z px around the world (360 degrees, 2 pi radians).
-  const zoomX = Math.log2((1000 * 360) / (256 * widthDeg));
-  const zoomY = Math.log2((700 * 2 * Math.PI) / (256 * heightRad));
+  // MapLibre's zoom z is 512 * 2^z px around the world (360 degrees, 2 pi radians): its
+  // zoom 0 is one 512 px tile, so a 256 px XYZ tile of zoom z + 1 is drawn 256 px wide.
+  const zoomX = Math.log2((1000 * 360) / (MAPLIBRE_WORLD_PX * widthDeg));
+  const zoomY = Math.log2((700 * 2 * Math.PI) / (MAPLIBRE_WORLD_PX * heightRad));
   const fit = Math.floor(Math.min(zoomX, zoomY) * 2) / 2;
   return Math.min(Math.max(fit, minZoom), Math.max(maxZoom, minZoom));
 }

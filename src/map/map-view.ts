@@ -19,21 +19,19 @@ import {
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import "maplibre-gl/dist/maplibre-gl.css";
 import type { TerraDraw, TerraDrawLineStringMode, TerraDrawPolygonMode } from "terra-draw";
-import {
-  type BasemapSetting,
-  OSM_ATTRIBUTION,
-  OSM_MAX_ZOOM,
-  OSM_TILE_URL,
-} from "../domain/basemap";
+import type { BasemapView } from "../domain/basemap";
 import { type ObservationGeometry, representativePosition } from "../domain/geometry";
 import { groupOnGrid, type OverviewPoint } from "../domain/overview";
 import type { Fix } from "../domain/track";
 import { openStoredBasemapFile } from "../state/basemap-files";
+import { readSavedTile } from "../state/saved-areas";
 import { basemapFileUrl, registerPmtilesProtocol } from "./pmtiles-protocol";
 import { basemapFontFaces, protomapsLayers, protomapsPaint } from "./protomaps-style";
+import { registerTilesProtocol, savedTilesUrl } from "./tiles-protocol";
 
 setWorkerUrl(workerUrl);
 registerPmtilesProtocol(openStoredBasemapFile);
+registerTilesProtocol(readSavedTile);
 
 export type DrawKind = "point" | "line" | "polygon";
 
@@ -121,7 +119,7 @@ function contextStyleLayers(layer: ContextLayer, source: string): LayerSpecifica
 
 export interface MapViewOptions {
   container: HTMLElement;
-  basemap: BasemapSetting;
+  basemap: BasemapView;
   night: boolean;
   center: [number, number];
   zoom: number;
@@ -204,21 +202,15 @@ function observationColour(): unknown {
 
 const EMPTY_COLLECTION: FeatureCollection = { type: "FeatureCollection", features: [] };
 
-function basemapSource(setting: BasemapSetting): SourceSpecification | null {
-  if (setting.kind === "osm") {
-    return {
-      type: "raster",
-      tiles: [OSM_TILE_URL],
-      tileSize: 256,
-      maxzoom: OSM_MAX_ZOOM,
-      attribution: OSM_ATTRIBUTION,
-    };
-  }
+function basemapSource(setting: BasemapView): SourceSpecification | null {
   if (setting.kind === "raster") {
     return {
       type: "raster",
-      tiles: [setting.url],
-      tileSize: 256,
+      // An own source goes through Lykta's protocol, which reads its saved areas first.
+      tiles: [setting.sourceId ? savedTilesUrl(setting.sourceId, setting.url) : setting.url],
+      tileSize: setting.tileSizePx,
+      minzoom: setting.minZoom,
+      maxzoom: setting.maxZoom,
       attribution: setting.attribution,
     };
   }
@@ -453,7 +445,7 @@ function basemapPaint(night: boolean) {
     : { "raster-brightness-max": 1, "raster-saturation": 0, "raster-contrast": 0 };
 }
 
-function buildStyle(setting: BasemapSetting, night: boolean): StyleSpecification {
+function buildStyle(setting: BasemapView, night: boolean): StyleSpecification {
   const sources: Record<string, SourceSpecification> = { ...overlaySources() };
   const layers: LayerSpecification[] = [
     {
@@ -546,10 +538,19 @@ export class MapView {
     if (options.basemap.kind === "style") {
       // A vector style from a URL: our overlays go on top of its layers.
       const night = options.night;
+      const overlays = overlaySources();
+      // The credit the person entered for the style, beside the style's own.
+      if (options.basemap.attribution.trim()) {
+        overlays[SOURCE_AREA] = {
+          type: "geojson",
+          data: EMPTY_COLLECTION,
+          attribution: options.basemap.attribution,
+        };
+      }
       this.map.setStyle(options.basemap.url, {
         transformStyle: (_previous, next) => ({
           ...next,
-          sources: { ...next.sources, ...overlaySources() },
+          sources: { ...next.sources, ...overlays },
           layers: [...next.layers, ...overlayLayers(night)],
         }),
       });
@@ -884,6 +885,40 @@ export class MapView {
       type: "FeatureCollection",
       features: polygon ? [{ type: "Feature", geometry: polygon, properties: {} }] : [],
     });
+  }
+
+  /** West, south, east, north of what the map shows now. */
+  getBounds(): [number, number, number, number] {
+    const bounds = this.map.getBounds();
+    return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()];
+  }
+
+  private cancelPick: (() => void) | undefined;
+
+  /** The place of the next tap on the map, or null when cancelled (cancelPickPoint). */
+  pickPoint(): Promise<[number, number] | null> {
+    this.cancelPickPoint();
+    return new Promise((resolve) => {
+      const onClick = (event: MapMouseEvent) => {
+        done();
+        resolve([event.lngLat.lng, event.lngLat.lat]);
+      };
+      const done = () => {
+        this.map.off("click", onClick);
+        this.map.getCanvas().style.cursor = "";
+        this.cancelPick = undefined;
+      };
+      this.cancelPick = () => {
+        done();
+        resolve(null);
+      };
+      this.map.getCanvas().style.cursor = "crosshair";
+      this.map.on("click", onClick);
+    });
+  }
+
+  cancelPickPoint() {
+    this.cancelPick?.();
   }
 
   getCenter(): [number, number] {

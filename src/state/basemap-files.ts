@@ -16,15 +16,19 @@ import { BasemapFileStore } from "../storage/basemap-files";
 import type { StorageErrorKind } from "../storage/errors";
 import { refreshStorageInfo, requestPersistence } from "./storage-info";
 
-let opened: Promise<BasemapFileStore> | null = null;
-
-function store(): Promise<BasemapFileStore> {
-  opened ??= BasemapFileStore.open().catch((error) => {
-    opened = null;
-    throw error;
-  });
-  return opened;
+/** A store opened on first use and kept; a failed open is tried again next time. */
+export function openedOnce<Store>(open: () => Promise<Store>): () => Promise<Store> {
+  let opened: Promise<Store> | null = null;
+  return () => {
+    opened ??= open().catch((error) => {
+      opened = null;
+      throw error;
+    });
+    return opened;
+  };
 }
+
+const store = openedOnce(() => BasemapFileStore.open());
 
 /** The stored map files, oldest first; null until read. */
 export const basemapFiles = signal<BasemapFileInfo[] | null>(null);

@@ -25,6 +25,11 @@ export function formatBytes(bytes: number): string {
   return `${value.toLocaleString(locale, { maximumFractionDigits: unit === 0 ? 0 : 1 })} ${units[unit]}`;
 }
 
+/** A whole number with the language's digit grouping ("25 000", "25,000"). */
+export function formatCount(count: number): string {
+  return count.toLocaleString(settings.value.language === "sv" ? "sv-SE" : "en-GB");
+}
+
 export function formatDateTime(instantMs: number): string {
   const locale = settings.value.language === "sv" ? "sv-SE" : "en-GB";
   return new Intl.DateTimeFormat(locale, {

@@ -20,6 +20,9 @@ export function parseHash(hash: string): Route {
     return { screen: "walk", walkId: parts[1], view };
   }
   if (parts[0] === "settings") return { screen: "settings" };
+  if (parts[0] === "offline-area") {
+    return parts[1] ? { screen: "offlineArea", walkId: parts[1] } : { screen: "offlineArea" };
+  }
   if (parts[0] === "accessibility") return { screen: "accessibility" };
   return { screen: "home" };
 }
@@ -44,6 +47,10 @@ export function hrefFor(target: Route): string {
       return `#/walk/${encodeURIComponent(target.walkId)}${target.view === "map" ? "" : `/${target.view}`}`;
     case "settings":
       return "#/settings";
+    case "offlineArea":
+      return target.walkId
+        ? `#/offline-area/${encodeURIComponent(target.walkId)}`
+        : "#/offline-area";
     case "accessibility":
       return "#/accessibility";
   }

@@ -2,7 +2,14 @@
  * Device settings (not synced): language, night mode, basemap, onboarding. Kept in
  * localStorage so the first paint already has the right language and colours.
  */
-import { type BasemapSetting, basemapProblem, DEFAULT_BASEMAP } from "../domain/basemap";
+import {
+  type BasemapSetting,
+  DEFAULT_BASEMAP,
+  migrateBasemapSetting,
+  type TileSource,
+  tileSourceProblem,
+} from "../domain/basemap";
+import { newId } from "../domain/ids";
 import type { Language } from "../domain/labels";
 
 export type NightModeSetting = "auto" | "on" | "off";
@@ -11,6 +18,8 @@ export interface Settings {
   language: Language;
   nightMode: NightModeSetting;
   basemap: BasemapSetting;
+  /** The person's own online tile sources (XYZ, WMTS, styles), oldest first. */
+  tileSources: TileSource[];
   onboarded: boolean;
   /** Last map view, used when a walk has nothing to zoom to. */
   lastView: { center: [number, number]; zoom: number } | null;
@@ -23,6 +32,7 @@ export const DEFAULT_SETTINGS: Settings = {
   language: "sv",
   nightMode: "auto",
   basemap: DEFAULT_BASEMAP,
+  tileSources: [],
   onboarded: false,
   lastView: null,
 };
@@ -32,13 +42,16 @@ export function loadSettings(): Settings {
     const raw = globalThis.localStorage?.getItem(SETTINGS_KEY);
     if (!raw) return { ...DEFAULT_SETTINGS };
     const parsed = JSON.parse(raw) as Partial<Settings>;
-    const basemap =
-      parsed.basemap && basemapProblem(parsed.basemap) === null ? parsed.basemap : DEFAULT_BASEMAP;
+    const sources = (Array.isArray(parsed.tileSources) ? parsed.tileSources : []).filter(
+      (source) => typeof source?.id === "string" && tileSourceProblem(source) === null,
+    );
+    const { basemap, sources: tileSources } = migrateBasemapSetting(parsed.basemap, sources, newId);
     return {
       language: parsed.language === "en" ? "en" : "sv",
       nightMode:
         parsed.nightMode === "on" || parsed.nightMode === "off" ? parsed.nightMode : "auto",
       basemap,
+      tileSources,
       onboarded: parsed.onboarded === true,
       lastView: parsed.lastView ?? null,
     };

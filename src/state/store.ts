@@ -6,6 +6,7 @@ import { computed, signal } from "@preact/signals";
 import checklistData from "../../data/checklist.json";
 import groupsData from "../../data/groups.json";
 import organisationsData from "../../data/organisations.json";
+import { resolveBasemap } from "../domain/basemap";
 import type { Checklist } from "../domain/checklist";
 import type { ObservationGeometry } from "../domain/geometry";
 import type { GroupsFile, OrganisationsFile } from "../domain/groups";
@@ -30,6 +31,11 @@ export type LayerRecord = SyncedRecord<LayerFields>;
 
 export const settings = signal<Settings>(loadSettings());
 
+/** What the map draws: the chosen basemap with its own source looked up. */
+export const basemapView = computed(() =>
+  resolveBasemap(settings.value.basemap, settings.value.tileSources),
+);
+
 export type BootState =
   | { state: "loading" }
   | { state: "ready" }
@@ -47,6 +53,8 @@ export type Route =
   | { screen: "walkReport"; projectId: string; walkId: string }
   | { screen: "walk"; walkId: string; view: "map" | "list" | "about" }
   | { screen: "settings" }
+  /** Save an area of an online source for offline use; from a walk, its area comes first. */
+  | { screen: "offlineArea"; walkId?: string }
   | { screen: "accessibility" };
 
 export const route = signal<Route>({ screen: "home" });

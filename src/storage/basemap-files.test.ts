@@ -1,8 +1,8 @@
 import "fake-indexeddb/auto";
 import { IDBObjectStore as FakeObjectStore } from "fake-indexeddb";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { mapFileInfo } from "../../test/fixtures/basemaps";
 import { testContext } from "../../test/fixtures/context";
-import type { BasemapFileInfo } from "../domain/basemap-file";
 import { createProject } from "../domain/project";
 import { BasemapFileStore, type BlobBackend } from "./basemap-files";
 import { LyktaDatabase } from "./database";
@@ -10,21 +10,7 @@ import { LyktaDatabase } from "./database";
 let counter = 0;
 const freshName = (prefix: string) => `${prefix}-${++counter}-${Math.random()}`;
 
-function info(id: string, name = `${id}.pmtiles`): Omit<BasemapFileInfo, "storage"> {
-  return {
-    id,
-    name,
-    sizeBytes: 12,
-    schema: "protomaps-2023",
-    bounds: [11.15, 43.72, 11.33, 43.83],
-    center: [11.24, 43.78],
-    centerZoom: 13,
-    minZoom: 0,
-    maxZoom: 14,
-    attribution: "© OpenStreetMap contributors",
-    storedAt: 1_800_000_000_000 + counter,
-  };
-}
+const info = mapFileInfo;
 
 const bytes = (text: string) => new Blob([text]);
 

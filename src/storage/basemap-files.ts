@@ -5,23 +5,21 @@
  * tens or hundreds of megabytes: a quota error while storing one must never touch the
  * walks' database (`lykta`), so no transaction here ever spans both.
  */
-import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 import type { BasemapFileInfo } from "../domain/basemap-file";
-import { StorageError, type StorageErrorKind, toStorageError } from "./errors";
+import {
+  type BasemapDb,
+  openBasemapDb,
+  STORE_BLOBS,
+  STORE_FILES,
+  writeTransaction,
+} from "./basemap-db";
+import type { StorageError, StorageErrorKind } from "./errors";
+import { toStorageError } from "./errors";
 
-// DO NOT RENAME: existing tablets hold map files under these names.
-export const BASEMAP_DB_NAME = "lykta-basemaps";
-const BASEMAP_DB_VERSION = 1;
-const STORE_FILES = "files";
-const STORE_BLOBS = "blobs";
+export { BASEMAP_DB_NAME } from "./basemap-db";
+
+// DO NOT RENAME: existing tablets hold map files in this directory.
 const OPFS_DIRECTORY = "lykta-basemaps";
-
-interface BasemapSchemaDb extends DBSchema {
-  /** What Lykta knows about each stored file, by id. */
-  [STORE_FILES]: { key: string; value: BasemapFileInfo };
-  /** The bytes, where there is no Origin Private File System. */
-  [STORE_BLOBS]: { key: string; value: Blob };
-}
 
 /** Where the bytes of map files go. */
 export interface BlobBackend {
@@ -89,24 +87,13 @@ export async function opfsBackend(): Promise<BlobBackend | null> {
 }
 
 /** The bytes in the map files' own database, for browsers without OPFS writes. */
-function indexedDbBackend(db: IDBPDatabase<BasemapSchemaDb>): BlobBackend {
+function indexedDbBackend(db: BasemapDb): BlobBackend {
   return {
     kind: "indexeddb",
     async write(id, blob) {
-      const tx = db.transaction(STORE_BLOBS, "readwrite", { durability: "strict" });
-      try {
-        await tx.store.put(blob, id);
-        await tx.done;
-      } catch (error) {
-        const transactionError = tx.error;
-        try {
-          tx.abort();
-        } catch {
-          // Already aborted.
-        }
-        await tx.done.catch(() => undefined);
-        throw toStorageError(error, transactionError);
-      }
+      await writeTransaction(db, [STORE_BLOBS], "strict", (tx) =>
+        tx.objectStore(STORE_BLOBS).put(blob, id),
+      );
     },
     async read(id, name) {
       const blob = await db.get(STORE_BLOBS, id);
@@ -125,36 +112,17 @@ export interface BasemapStoreOptions {
    * Where the bytes go: by default the Origin Private File System, else the database.
    * Tests pass their own (e.g. one that runs out of room).
    */
-  backend?: (db: IDBPDatabase<BasemapSchemaDb>) => Promise<BlobBackend> | BlobBackend;
+  backend?: (db: BasemapDb) => Promise<BlobBackend> | BlobBackend;
 }
 
 export class BasemapFileStore {
   private constructor(
-    private readonly db: IDBPDatabase<BasemapSchemaDb>,
+    private readonly db: BasemapDb,
     readonly backend: BlobBackend,
   ) {}
 
   static async open(options: BasemapStoreOptions = {}): Promise<BasemapFileStore> {
-    if (typeof indexedDB === "undefined") {
-      throw new StorageError("unavailable", "This browser offers no IndexedDB storage");
-    }
-    let db: IDBPDatabase<BasemapSchemaDb>;
-    try {
-      db = await openDB<BasemapSchemaDb>(options.name ?? BASEMAP_DB_NAME, BASEMAP_DB_VERSION, {
-        upgrade(database, oldVersion) {
-          if (oldVersion < 1) {
-            database.createObjectStore(STORE_FILES, { keyPath: "id" });
-            database.createObjectStore(STORE_BLOBS);
-          }
-        },
-        blocking() {
-          // A newer app in another tab upgrades this database: let it.
-          db.close();
-        },
-      });
-    } catch (error) {
-      throw toStorageError(error);
-    }
+    const db = await openBasemapDb(options.name);
     const backend = options.backend
       ? await options.backend(db)
       : ((await opfsBackend()) ?? indexedDbBackend(db));
@@ -162,7 +130,7 @@ export class BasemapFileStore {
   }
 
   /** The default backend for a database, for tests that wrap it. */
-  static indexedDbBackend(db: IDBPDatabase<BasemapSchemaDb>): BlobBackend {
+  static indexedDbBackend(db: BasemapDb): BlobBackend {
     return indexedDbBackend(db);
   }
 
@@ -193,20 +161,9 @@ export class BasemapFileStore {
       return { ok: false, reason: storageError.kind, error: storageError };
     }
     try {
-      const tx = this.db.transaction(STORE_FILES, "readwrite", { durability: "strict" });
-      try {
-        await tx.store.put(stored);
-        await tx.done;
-      } catch (error) {
-        const transactionError = tx.error;
-        try {
-          tx.abort();
-        } catch {
-          // Already aborted.
-        }
-        await tx.done.catch(() => undefined);
-        throw toStorageError(error, transactionError);
-      }
+      await writeTransaction(this.db, [STORE_FILES], "strict", (tx) =>
+        tx.objectStore(STORE_FILES).put(stored),
+      );
     } catch (error) {
       await this.backend.remove(info.id).catch(() => undefined);
       const storageError = toStorageError(error);

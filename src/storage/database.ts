@@ -9,7 +9,7 @@ import { mergeIncomingRecord } from "../domain/merge-set";
 import { migrateRecord } from "../domain/migrations";
 import type { RecordKind, SyncedRecord } from "../domain/record";
 import { isPacked, packRecord, type StoredRecord, unpackRecord } from "./codec";
-import { StorageError, toStorageError } from "./errors";
+import { commitOrAbort, StorageError, toStorageError } from "./errors";
 import {
   DB_NAME,
   DB_VERSION,
@@ -193,20 +193,7 @@ export class LyktaDatabase {
     } catch (error) {
       throw toStorageError(error);
     }
-    try {
-      const result = await work(tx);
-      await tx.done;
-      return result;
-    } catch (error) {
-      const transactionError = tx.error;
-      try {
-        tx.abort();
-      } catch {
-        // Already finished or aborted.
-      }
-      await tx.done.catch(() => undefined);
-      throw toStorageError(error, transactionError);
-    }
+    return commitOrAbort(tx, () => work(tx));
   }
 
   // ---- records ------------------------------------------------------------------------

@@ -40,3 +40,28 @@ export function toStorageError(error: unknown, transactionError?: unknown): Stor
   }
   return new StorageError("failed", `Saving failed: ${message}`, error);
 }
+
+/**
+ * Finish a readwrite transaction: run `work`, wait for the commit. A failure anywhere (a
+ * full disk: QuotaExceededError, at a put or at commit) aborts the whole transaction, so
+ * nothing of it is stored, and comes out classified as a StorageError.
+ */
+export async function commitOrAbort<Result>(
+  tx: { readonly done: Promise<void>; readonly error: DOMException | null; abort(): void },
+  work: () => Promise<Result>,
+): Promise<Result> {
+  try {
+    const result = await work();
+    await tx.done;
+    return result;
+  } catch (error) {
+    const transactionError = tx.error;
+    try {
+      tx.abort();
+    } catch {
+      // Already finished or aborted.
+    }
+    await tx.done.catch(() => undefined);
+    throw toStorageError(error, transactionError);
+  }
+}

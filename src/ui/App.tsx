@@ -6,6 +6,7 @@ import { AccessibilityScreen } from "./AccessibilityScreen";
 import { HomeScreen } from "./HomeScreen";
 import { LightingScreen } from "./LightingScreen";
 import { Notices } from "./Notices";
+import { OfflineAreaScreen } from "./OfflineAreaScreen";
 import { ProjectScreen } from "./ProjectScreen";
 import { PlanScreen } from "./plan/PlanScreen";
 import { StrategyReport } from "./reports/StrategyReport";
@@ -53,6 +54,8 @@ function Screen() {
       return <WalkReport projectId={current.projectId} walkId={current.walkId} />;
     case "settings":
       return <SettingsScreen />;
+    case "offlineArea":
+      return <OfflineAreaScreen walkId={current.walkId} />;
     case "accessibility":
       return <AccessibilityScreen />;
   }

@@ -7,9 +7,11 @@ import type { MapView } from "../map/map-view";
 import { t } from "../state/i18n";
 import { layerDataUrl } from "../state/layers";
 import { isNight } from "../state/night";
+import { refreshSavedAreas, savedAreas } from "../state/saved-areas";
 import { storeSettings } from "../state/settings";
 import {
   basemapFailing,
+  basemapView,
   CHECKLIST,
   currentWalk,
   draftObservation,
@@ -24,6 +26,7 @@ import {
   tracks,
   walkedLine,
 } from "../state/store";
+import { BasemapSwitch } from "./BasemapSwitch";
 import { openObservation } from "./walk-actions";
 
 /** The live MapView, for actions that draw or edit (see walk-actions.ts). */
@@ -102,6 +105,13 @@ function bounds(features: readonly Feature[]): [number, number, number, number] 
   return Number.isFinite(minX) ? [minX, minY, maxX, maxY] : null;
 }
 
+/** Whether the basemap is an own source with saved areas (drawn there with no network). */
+function savedAreaShown(): boolean {
+  const view = basemapView.value;
+  if (view.kind !== "raster" || !view.sourceId) return false;
+  return (savedAreas.value ?? []).some((area) => area.source.id === view.sourceId);
+}
+
 /** Sweden, for a first start with nothing to show. */
 const SWEDEN_CENTER: [number, number] = [15.5, 62.0];
 
@@ -117,13 +127,14 @@ export function MapPanel(props: { hidden: boolean }) {
       if (disposed || !container.current) return;
       const fix = gps.value.fix;
       const last = settings.value.lastView;
+      basemapFailing.value = false;
       let view: MapView;
       try {
         // Creating the map is the WebGL check: a separate test context would cost a
         // second context creation on every start.
         view = new MapView({
           container: container.current,
-          basemap: settings.value.basemap,
+          basemap: basemapView.value,
           night: isNight.value,
           center: fix ? [fix.lon, fix.lat] : (last?.center ?? SWEDEN_CENTER),
           zoom: fix ? 17 : (last?.zoom ?? 4.5),
@@ -275,7 +286,11 @@ export function MapPanel(props: { hidden: boolean }) {
       mapRef.current = null;
     };
     // The basemap is part of the map's identity: a new basemap makes a new map.
-  }, [JSON.stringify(settings.value.basemap), settings.value.language]);
+  }, [JSON.stringify(basemapView.value), settings.value.language]);
+
+  useEffect(() => {
+    if (savedAreas.value === null) void refreshSavedAreas();
+  }, []);
 
   useEffect(() => {
     if (!props.hidden) mapRef.current?.resize();
@@ -285,11 +300,12 @@ export function MapPanel(props: { hidden: boolean }) {
     <div class="map-wrap" hidden={props.hidden}>
       <div ref={container} class="map" data-testid="map" />
       {failed && <p class="map-message">{t("mapNoWebgl")}</p>}
-      {settings.value.basemap.kind === "none" && mapMode.value.kind === "idle" && (
+      {!failed && <BasemapSwitch />}
+      {basemapView.value.kind === "none" && mapMode.value.kind === "idle" && (
         <p class="map-hint">{t("basemapHintNone")}</p>
       )}
-      {settings.value.basemap.kind !== "none" && basemapFailing.value && (
-        <p class="map-hint">{t("basemapOffline")}</p>
+      {basemapView.value.kind !== "none" && basemapFailing.value && (
+        <p class="map-hint">{t(savedAreaShown() ? "basemapOfflineSavedOnly" : "basemapOffline")}</p>
       )}
     </div>
   );

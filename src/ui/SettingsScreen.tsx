@@ -1,14 +1,19 @@
 import { useEffect, useState } from "preact/hooks";
-import { type BasemapSetting, basemapProblem, OSM_ATTRIBUTION } from "../domain/basemap";
+import { type BasemapSetting, resolveBasemap } from "../domain/basemap";
 import type { BasemapFileInfo } from "../domain/basemap-file";
 import { basemapFiles, refreshBasemapFiles } from "../state/basemap-files";
 import { formatBytes, t } from "../state/i18n";
 import { hrefFor } from "../state/router";
+import { refreshSavedAreas, savedAreas, savedAreasBytes } from "../state/saved-areas";
+import { notify } from "../state/session";
 import { type NightModeSetting, storeSettings } from "../state/settings";
 import { refreshStorageInfo, requestPersistence } from "../state/storage-info";
 import { settings, storageInfo } from "../state/store";
 import { BasemapFilesCard } from "./BasemapFilesCard";
+import { basemapChoices, basemapKey } from "./basemap-choices";
 import { Header } from "./Header";
+import { SavedAreasCard } from "./SavedAreasCard";
+import { TileSourcesCard } from "./TileSourcesCard";
 
 function update(patch: Partial<typeof settings.value>) {
   const next = { ...settings.value, ...patch };
@@ -17,115 +22,44 @@ function update(patch: Partial<typeof settings.value>) {
   if (patch.language) document.documentElement.lang = patch.language;
 }
 
-/** A radio choice: a kind of basemap, or `file:<id>` for a stored map file. */
-type BasemapChoice = Exclude<BasemapSetting["kind"], "pmtiles"> | `file:${string}`;
-
 function fileSetting(file: BasemapFileInfo): BasemapSetting {
   return { kind: "pmtiles", fileId: file.id, schema: file.schema, attribution: file.attribution };
 }
 
 function BasemapSettings() {
-  const current = settings.value.basemap;
-  const files = basemapFiles.value ?? [];
-  const [kind, setKind] = useState<BasemapChoice>(
-    current.kind === "pmtiles" ? `file:${current.fileId}` : current.kind,
-  );
-  const [url, setUrl] = useState(
-    current.kind === "raster" || current.kind === "style" ? current.url : "",
-  );
-  const [attribution, setAttribution] = useState(
-    current.kind === "raster" ? current.attribution : "",
-  );
-  const [problem, setProblem] = useState<string | null>(null);
+  const [key, setKey] = useState(basemapKey(settings.value.basemap));
+  const choices = basemapChoices();
+  const chosen = choices.find((choice) => choice.key === key) ?? choices[0]!;
+  const view = resolveBasemap(chosen.setting, settings.value.tileSources);
 
   function apply(event: Event) {
     event.preventDefault();
-    const file = files.find((candidate) => `file:${candidate.id}` === kind);
-    const next: BasemapSetting =
-      kind === "raster"
-        ? { kind, url: url.trim(), attribution: attribution.trim() }
-        : kind === "style"
-          ? { kind, url: url.trim() }
-          : file
-            ? fileSetting(file)
-            : kind === "osm"
-              ? { kind }
-              : { kind: "none" };
-    const found = basemapProblem(next);
-    if (found) {
-      setProblem(
-        found === "sweref_grid"
-          ? t("basemapSwerefGrid")
-          : kind === "raster"
-            ? t("basemapUrlInvalid")
-            : t("basemapStyleInvalid"),
-      );
-      return;
-    }
-    setProblem(null);
-    update({ basemap: next });
+    update({ basemap: chosen.setting });
+    notify(t("basemapChosen", { name: chosen.label }), "success");
   }
 
-  const options: [BasemapChoice, string][] = [
-    ["none", t("basemapNone")],
-    ...files.map((file): [BasemapChoice, string] => [
-      `file:${file.id}`,
-      t("basemapFileChoice", { name: file.name }),
-    ]),
-    ["osm", t("basemapOsm")],
-    ["raster", t("basemapCustomRaster")],
-    ["style", t("basemapCustomStyle")],
-  ];
   return (
     <section class="card" aria-labelledby="basemap-heading">
       <h2 id="basemap-heading">{t("basemap")}</h2>
       <form onSubmit={apply} noValidate>
         <fieldset class="field">
           <legend class="visually-hidden">{t("basemap")}</legend>
-          {options.map(([value, text]) => (
-            <label key={value} class="tile tile-wide">
+          {choices.map((choice) => (
+            <label key={choice.key} class="tile tile-wide">
               <input
                 type="radio"
                 name="basemap"
-                checked={kind === value}
-                onChange={() => setKind(value)}
+                checked={chosen.key === choice.key}
+                onChange={() => setKey(choice.key)}
               />
-              <span>{text}</span>
+              <span>{choice.label}</span>
             </label>
           ))}
         </fieldset>
-        {(kind === "raster" || kind === "style") && (
-          <div class="field">
-            <label for="basemap-url">{t("basemapUrl")}</label>
-            <input
-              id="basemap-url"
-              type="url"
-              inputMode="url"
-              value={url}
-              aria-invalid={problem ? true : undefined}
-              aria-describedby={problem ? "basemap-error" : undefined}
-              placeholder={kind === "raster" ? "https://…/{z}/{x}/{y}.png" : "https://…/style.json"}
-              onInput={(event) => setUrl(event.currentTarget.value)}
-            />
-          </div>
-        )}
-        {kind === "raster" && (
-          <div class="field">
-            <label for="basemap-attribution">{t("basemapAttribution")}</label>
-            <input
-              id="basemap-attribution"
-              value={attribution}
-              onInput={(event) => setAttribution(event.currentTarget.value)}
-            />
-          </div>
-        )}
-        {problem && (
-          <p class="field-error" id="basemap-error" role="alert">
-            {problem}
-          </p>
-        )}
         <p class="hint">{t("basemapPrivacy")}</p>
-        {(kind === "osm" || kind.startsWith("file:")) && <p class="hint">{OSM_ATTRIBUTION}</p>}
+        {view.kind !== "none" && view.attribution && (
+          <p class="hint">{t("basemapCredit", { credit: plainCredit(view.attribution) })}</p>
+        )}
         <button type="submit" class="button button-primary">
           {t("save")}
         </button>
@@ -134,10 +68,16 @@ function BasemapSettings() {
   );
 }
 
+/** A credit as text (map files' credits are HTML links). */
+function plainCredit(html: string): string {
+  return html.replace(/<[^>]*>/g, "").replace(/&amp;/g, "&");
+}
+
 function StorageSettings() {
   useEffect(() => {
     void refreshStorageInfo();
     void refreshBasemapFiles();
+    if (savedAreas.value === null) void refreshSavedAreas();
   }, []);
   const mapFilesBytes = (basemapFiles.value ?? []).reduce((sum, file) => sum + file.sizeBytes, 0);
   const info = storageInfo.value;
@@ -159,6 +99,11 @@ function StorageSettings() {
       {mapFilesBytes > 0 && (
         <p data-testid="storage-map-files">
           {t("storageMapFiles", { size: formatBytes(mapFilesBytes) })}
+        </p>
+      )}
+      {savedAreasBytes.value > 0 && (
+        <p data-testid="storage-saved-areas">
+          {t("storageSavedAreas", { size: formatBytes(savedAreasBytes.value) })}
         </p>
       )}
       {info?.persisted ? (
@@ -233,8 +178,14 @@ export function SettingsScreen() {
           </fieldset>
         </section>
         <BasemapSettings
-          key={JSON.stringify([settings.value.basemap, basemapFiles.value?.length])}
+          key={JSON.stringify([
+            settings.value.basemap,
+            basemapFiles.value?.length,
+            settings.value.tileSources.length,
+          ])}
         />
+        <TileSourcesCard />
+        <SavedAreasCard />
         <BasemapFilesCard
           onStored={(file) => {
             update({
@@ -259,7 +210,9 @@ export function SettingsScreen() {
           <h3>{t("privacy")}</h3>
           <p>{t("privacyText")}</p>
           <p>
-            <a href={hrefFor({ screen: "accessibility" })}>{t("accessibility")}</a>
+            <a class="button" href={hrefFor({ screen: "accessibility" })}>
+              {t("accessibility")}
+            </a>
           </p>
         </section>
       </main>

@@ -8,7 +8,7 @@ import type { WalkFields, WalkRecord } from "../domain/walk";
 import { deleteWalk, patchWalk, saveBackup, saveWalk } from "../state/actions";
 import { deleteTrack } from "../state/gps";
 import { formatDateTime, label, t } from "../state/i18n";
-import { navigate } from "../state/router";
+import { hrefFor, navigate } from "../state/router";
 import {
   changedSinceBackup,
   GROUPS,
@@ -285,6 +285,11 @@ export function WalkAbout(props: { walk: WalkRecord }) {
             >
               {t("walkAreaPolygonRemove")}
             </button>
+          )}
+          {walk.fields.areaPolygon && (
+            <a class="button" href={hrefFor({ screen: "offlineArea", walkId: walk.id })}>
+              {t("areaSaveForWalk")}
+            </a>
           )}
         </div>
       </section>

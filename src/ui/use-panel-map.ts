@@ -4,11 +4,12 @@
  */
 import type { RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
+import type { BasemapView } from "../domain/basemap";
 import type { StringKey } from "../i18n/strings";
 import type { MapView } from "../map/map-view";
 import { t } from "../state/i18n";
 import { isNight } from "../state/night";
-import { settings } from "../state/store";
+import { basemapView, settings } from "../state/store";
 
 /** Sweden, when the person has not looked at a map yet. */
 const SWEDEN_CENTER: [number, number] = [15.5, 62.0];
@@ -25,6 +26,8 @@ export function usePanelMap(
   container: RefObject<HTMLDivElement | null>,
   labelKey: StringKey,
   onSelect: (id: string) => void = () => undefined,
+  /** The basemap to draw, if not the chosen one; a new one makes a new map. */
+  basemap?: BasemapView,
 ): PanelMap {
   const view = useRef<MapView | null>(null);
   const [failed, setFailed] = useState(false);
@@ -39,7 +42,7 @@ export function usePanelMap(
       try {
         view.current = new MapView({
           container: container.current,
-          basemap: settings.value.basemap,
+          basemap: basemap ?? basemapView.value,
           night: isNight.value,
           center: settings.value.lastView?.center ?? SWEDEN_CENTER,
           zoom: settings.value.lastView?.zoom ?? 4.5,
@@ -61,8 +64,9 @@ export function usePanelMap(
       disposed = true;
       view.current?.destroy();
       view.current = null;
+      setLoaded(false);
     };
-  }, []);
+  }, [JSON.stringify(basemap ?? null)]);
 
   useEffect(() => view.current?.setNight(isNight.value), [isNight.value, loaded]);
   return { view, loaded, failed };

@@ -30,6 +30,9 @@ for (const night of [false, true]) {
     await createProjectAndWalk(page);
     await addHere(page, "Trasig belysning");
     found.push(...(await seriousViolations(page, "walk map")));
+    await page.getByRole("button", { name: "Välj bakgrundskarta" }).click();
+    found.push(...(await seriousViolations(page, "basemap switch on the map")));
+    await page.getByRole("button", { name: "Välj bakgrundskarta" }).click();
     await page.getByRole("button", { name: "Lägg till här" }).tap();
     await page.getByRole("button", { name: "Spara", exact: true }).tap();
     found.push(...(await seriousViolations(page, "observation form with errors")));
@@ -46,6 +49,12 @@ for (const night of [false, true]) {
     await page.getByRole("link", { name: "Tillbaka" }).click();
     await page.getByRole("link", { name: "Inställningar" }).click();
     found.push(...(await seriousViolations(page, "settings")));
+    await page.getByRole("button", { name: "Lägg till kartkälla" }).click();
+    await page.getByLabel("WMTS (GetCapabilities-adress eller tile-mall)").check();
+    found.push(...(await seriousViolations(page, "settings, adding a map source")));
+    await page.getByRole("link", { name: "Spara ett område för offline" }).click();
+    await page.getByLabel("Rektangel (rita eller skriv in)").check();
+    found.push(...(await seriousViolations(page, "save map area")));
     await page.goto("./#/accessibility");
     found.push(...(await seriousViolations(page, "accessibility statement")));
     expect(found).toEqual([]);
@@ -57,10 +66,26 @@ test("every button and link is at least 48 by 48 px", async ({ page, context }) 
   await grantGps(context);
   await createProjectAndWalk(page);
   await addHere(page, "Klotter");
-  const screens = ["map", "form", "list", "about", "project", "sites"];
+  const screens = [
+    "map",
+    "basemap-switch",
+    "form",
+    "list",
+    "about",
+    "project",
+    "sites",
+    "settings",
+    "save-area",
+  ];
   const small: string[] = [];
   for (const screen of screens) {
-    if (screen === "form") await page.getByRole("button", { name: "Lägg till här" }).tap();
+    if (screen === "basemap-switch") {
+      await page.getByRole("button", { name: "Välj bakgrundskarta" }).click();
+    }
+    if (screen === "form") {
+      await page.getByRole("button", { name: "Välj bakgrundskarta" }).click();
+      await page.getByRole("button", { name: "Lägg till här" }).tap();
+    }
     if (screen === "list") {
       await page.getByRole("button", { name: "Avbryt" }).tap();
       await page.getByRole("link", { name: "Lista" }).click();
@@ -70,6 +95,14 @@ test("every button and link is at least 48 by 48 px", async ({ page, context }) 
     if (screen === "sites") {
       await page.getByRole("link", { name: "Visa platser" }).click();
       await page.getByRole("button", { name: "Visa rapporterna" }).click();
+    }
+    if (screen === "settings") {
+      await page.goto("./#/settings");
+      await page.getByRole("button", { name: "Lägg till kartkälla" }).click();
+    }
+    if (screen === "save-area") {
+      await page.getByRole("link", { name: "Spara ett område för offline" }).click();
+      await page.getByLabel("Rektangel (rita eller skriv in)").check();
     }
     const sizes = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLElement>("button, a[href], label.tile, label.file-button")]
