@@ -1,21 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { seriousViolations } from "./axe-helpers";
 import { addHere, collectConsoleErrors, createProjectAndWalk, grantGps, setNight } from "./helpers";
-
-/** WCAG 2.1 A and AA rules; serious and critical findings fail the test. */
-async function seriousViolations(page: Page, where: string) {
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return result.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => ({
-      where,
-      id: violation.id,
-      impact: violation.impact,
-      nodes: violation.nodes.map((node) => node.target.join(" ")).slice(0, 5),
-    }));
-}
 
 for (const night of [false, true]) {
   test(`no serious axe findings on any screen, ${night ? "night" : "day"} mode`, async ({
