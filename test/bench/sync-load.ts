@@ -172,6 +172,37 @@ async function run(
   };
 }
 
+/** One tablet alone: 20 pushes of 100 new records, one after the other (no queue). */
+async function solo(server: RunningServer, seed: number): Promise<{ p50: number; p95: number }> {
+  const { projectId, planner } = await bootstrapProject(server, "bench solo");
+  const code = await createCode(server, planner, { role: "team", walkId: "walk-solo" });
+  const join = await joinWith(server, code.code, "bench-solo");
+  const tablet = makeTablet({
+    serverUrl: server.url,
+    join,
+    deviceId: "bench-solo",
+    walkId: "walk-solo",
+    seed,
+    faults: () => NO_FAULTS,
+  });
+  const random = mulberry32(seed);
+  const latencies: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    const records = Array.from({ length: 100 }, () =>
+      createObservation(projectId, "walk-solo", fields(random), tablet.ctx),
+    );
+    const started = performance.now();
+    await tablet.transport.push({
+      deviceId: "bench-solo",
+      batchId: `solo-${round}`,
+      records,
+      conflicts: [],
+    });
+    latencies.push(performance.now() - started);
+  }
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+}
+
 async function main() {
   let stopAll: () => Promise<void> = async () => undefined;
   const watchdog = setTimeout(() => {
@@ -180,6 +211,7 @@ async function main() {
   }, WATCHDOG_MS);
   const program = buildServer(join(process.cwd(), ".cache/sync-bench-server"));
   const results: Result[] = [];
+  const solos: string[] = [];
   // LYKTA_BENCH_DRIVERS=postgresql runs one database only.
   const drivers = (process.env.LYKTA_BENCH_DRIVERS ?? "pglite,postgresql").split(",") as Driver[];
   for (const driver of drivers) {
@@ -252,6 +284,7 @@ async function main() {
   console.log(`\n12. Sync server: ${SIZES.tablets} tablets syncing at once over loopback HTTP`);
   console.log(`| ${header.join(" | ")} |\n|${header.map(() => " --- ").join("|")}|`);
   for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+  for (const line of solos) console.log(line);
   console.log(`SYNC_BENCH_JSON ${JSON.stringify(results)}`);
 }
 
