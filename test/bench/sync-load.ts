@@ -233,6 +233,10 @@ async function main() {
       const idle = memoryMb(server.child.pid!).now;
       console.log(`${driver}: server started, RSS ${idle.toFixed(0)} MB idle`);
       try {
+        const alone = await solo(server, 11);
+        solos.push(
+          `${driver}: one tablet alone, 20 pushes of 100 records one after another: p50 ${alone.p50.toFixed(0)} ms, p95 ${alone.p95.toFixed(0)} ms`,
+        );
         results.push(
           await run(
             server,
