@@ -52,6 +52,7 @@ import {
   joinWithCode,
   listTokens,
   pullChanges,
+  pullResponseText,
   pushRecords,
   revoke,
   sha256,
@@ -392,7 +393,9 @@ export function createApp(database: Database, settings: ServerSettings, log: Log
       MAX_PULL_LIMIT,
     );
     if (limit < 1) throw badRequest("bad_parameter", "limit must be at least 1", "limit");
-    return c.json(await pullChanges(database, principal.projectId, after, limit));
+    const page = await pullChanges(database, principal.projectId, after, limit);
+    c.header("Content-Type", "application/json; charset=UTF-8");
+    return c.body(pullResponseText(page), 200);
   });
 
   // ---- blobs -----------------------------------------------------------------------------

@@ -44,7 +44,9 @@ function isConnectionError(error: unknown): boolean {
     }
   }
   const message = (error as Error)?.message ?? "";
-  return /Connection terminated|connection timeout|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)/i.test(
+  // "timeout exceeded when trying to connect": every pooled connection busy for
+  // connectionTimeoutMillis (overload); also answered 503, so clients back off and retry.
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)/i.test(
     message,
   );
 }
@@ -63,7 +65,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    connectionTimeoutMillis: 5000,
+    connectionTimeoutMillis: 15_000,
     idleTimeoutMillis: 30_000,
   });
   // An idle client whose server went away emits 'error'; without a listener Node would exit.

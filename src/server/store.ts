@@ -12,12 +12,11 @@ import { preferredConflict } from "../domain/conflicts";
 import type { ConflictEntry } from "../domain/merge";
 import { mergeIncomingRecord } from "../domain/merge-set";
 import { migrateRecord } from "../domain/migrations";
-import type { SyncedRecord } from "../domain/record";
+import { CURRENT_SHAPE_VERSION, type SyncedRecord } from "../domain/record";
 import {
   JOIN_CODE_ALPHABET,
   JOIN_CODE_LENGTH,
   type Principal,
-  type PullResponse,
   type PushResponse,
   type Role,
   writeRefusal,
@@ -449,13 +448,33 @@ async function storeConflicts(
   return seq;
 }
 
-/** Records and conflict entries with seq > after, in seq order, at most `limit` together. */
+/** A pull page as JSON text (records and entries as the database holds them, not re-parsed). */
+export interface PullPageText {
+  /** Each record's JSON, in the current shape. */
+  records: string[];
+  /** Each conflict entry's JSON. */
+  conflicts: string[];
+  lastSeq: number;
+  more: boolean;
+}
+
+/** The PullResponse body of a page, built from the JSON texts. */
+export function pullResponseText(page: PullPageText): string {
+  return `{"records":[${page.records.join(",")}],"conflicts":[${page.conflicts.join(",")}],"lastSeq":${page.lastSeq},"more":${page.more}}`;
+}
+
+/**
+ * Records and conflict entries with seq > after, in seq order, at most `limit` together. The
+ * database writes each record's JSON (jsonb_build_object) so that a page of thousands of
+ * records is not parsed into objects and serialised again here; a row of an older shape is
+ * migrated first.
+ */
 export async function pullChanges(
   database: Database,
   projectId: string,
   after: number,
   limit: number,
-): Promise<PullResponse> {
+): Promise<PullPageText> {
   // Read up to the project's last committed change number first: changes are committed in
   // number order, so everything up to it is visible to the two queries below, whatever other
   // pushes commit meanwhile (a change numbered later would otherwise show up in one query and
@@ -466,24 +485,35 @@ export async function pullChanges(
   );
   if (!project) throw notFound(`no project ${projectId}`);
   const bound = Number(project.last_seq);
-  const records = await database.query<RecordRow>(
-    `SELECT ${RECORD_COLUMNS} FROM records
+  const records = await database.query<{ seq: number; shape_version: number; json: string }>(
+    `SELECT seq, shape_version,
+            (jsonb_build_object('id', id, 'kind', kind, 'shapeVersion', shape_version,
+                                'projectId', project_id, 'fields', fields, 'clock', clock,
+                                'deleted', deleted)
+             || CASE WHEN walk_id IS NULL THEN '{}'::jsonb
+                     ELSE jsonb_build_object('walkId', walk_id) END)::text AS json
+     FROM records
      WHERE project_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`,
     [projectId, after, bound, limit + 1],
   );
-  const conflicts = await database.query<{ entry: ConflictEntry; seq: number }>(
-    `SELECT entry, seq FROM conflicts
+  const conflicts = await database.query<{ json: string; seq: number }>(
+    `SELECT entry::text AS json, seq FROM conflicts
      WHERE project_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`,
     [projectId, after, bound, limit + 1],
   );
   const changes = [
-    ...records.map((row) => ({ seq: Number(row.seq), row, entry: undefined })),
-    ...conflicts.map((row) => ({ seq: Number(row.seq), row: undefined, entry: row.entry })),
+    ...records.map((row) => ({ seq: Number(row.seq), row, conflict: undefined })),
+    ...conflicts.map((row) => ({ seq: Number(row.seq), row: undefined, conflict: row.json })),
   ].sort((a, b) => a.seq - b.seq);
   const page = changes.slice(0, limit);
+  const recordText = (row: { shape_version: number; json: string }) => {
+    if (Number(row.shape_version) === CURRENT_SHAPE_VERSION) return row.json;
+    const migration = migrateRecord(JSON.parse(row.json));
+    return migration.ok ? JSON.stringify(migration.record) : row.json;
+  };
   return {
-    records: page.flatMap((change) => (change.row ? [recordOfRow(projectId, change.row)] : [])),
-    conflicts: page.flatMap((change) => (change.entry ? [change.entry] : [])),
+    records: page.flatMap((change) => (change.row ? [recordText(change.row)] : [])),
+    conflicts: page.flatMap((change) => (change.conflict ? [change.conflict] : [])),
     // A full page ends at its last change; otherwise everything up to the bound was read.
     lastSeq: changes.length > limit ? page[page.length - 1]!.seq : Math.max(after, bound),
     more: changes.length > limit,

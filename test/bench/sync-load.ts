@@ -4,9 +4,10 @@
  * embedded PGlite and a PostgreSQL 15 cluster started for the run, and in each:
  *
  *   a. 50 simulated tablets (the client engine, in-memory stores), each with 200 new
- *      observations made offline, sync at once: each pushes its 200 in batches of 100 and
- *      pulls everything the others pushed. Records a second synced (pushed, and pulled),
- *      the latency of each 100-record push (p50, p95), and the server's peak memory (RSS).
+ *      observations made offline, sync at once: first every tablet pushes its 200 in batches
+ *      of 100 (records pushed a second, the latency of each 100-record push: p50, p95), then
+ *      every tablet pulls everything (records pulled a second, 50 x 10,000); the server's
+ *      peak memory (RSS).
  *   b. The obvious alternative: one record a request (50 tablets x 20 records).
  *
  * Fixed sizes, seeded PRNG (mulberry32). A benchmark reports numbers; it asserts nothing.
@@ -16,8 +17,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mulberry32 } from "../../src/domain/ids";
 import { createObservation, type ObservationFields } from "../../src/domain/observation";
-import { type SyncTransport, syncOnce } from "../../src/domain/sync/engine";
-import { makeTablet, NO_FAULTS } from "../../src/server/sync-simulation";
+import { SyncHttpError, type SyncTransport, syncOnce } from "../../src/domain/sync/engine";
+import { makeTablet, NO_FAULTS, type Tablet } from "../../src/server/sync-simulation";
 import {
   bootstrapProject,
   buildServer,
@@ -64,12 +65,16 @@ interface Result {
   driver: Driver;
   approach: string;
   records: number;
-  wallMs: number;
+  pushWallMs: number;
+  pullWallMs: number;
+  pulled: number;
   pushedPerS: number;
   pulledPerS: number;
   pushP50Ms: number;
   pushP95Ms: number;
   pushes: number;
+  /** Syncs that got a retryable answer (429, 503) and went on after Retry-After. */
+  retries: number;
   peakRssMb: number;
 }
 
@@ -84,7 +89,8 @@ async function run(
   const { projectId, planner } = await bootstrapProject(server, `bench ${approach}`);
   const random = mulberry32(seed);
   const latencies: number[] = [];
-  const tablets = [];
+  let pulling = false;
+  const tablets: Tablet[] = [];
   for (let index = 0; index < SIZES.tablets; index++) {
     const walkId = `walk-${index}`;
     const code = await createCode(server, planner, { role: "team", walkId });
@@ -106,48 +112,109 @@ async function run(
         latencies.push(performance.now() - started);
         return response;
       },
+      // Phase 1 pushes only: the pull answers "nothing new" until phase 2.
+      pull: async (after, limit) =>
+        pulling
+          ? inner.pull(after, limit)
+          : { records: [], conflicts: [], lastSeq: after, more: false },
     };
     for (let i = 0; i < recordsPerTablet; i++) {
       tablet.store.commit(createObservation(projectId, walkId, fields(random), tablet.ctx));
     }
     tablets.push(tablet);
   }
-  const started = performance.now();
-  const summaries = await Promise.all(
-    tablets.map((tablet) =>
-      syncOnce(tablet.transport, tablet.store, {
-        deviceId: tablet.deviceId,
-        pushBatch: batch,
-        pullLimit: 2000,
-      }),
-    ),
-  );
-  const wallMs = performance.now() - started;
-  const pushed = summaries.reduce((sum, summary) => sum + summary.pushed, 0);
-  const pulled = summaries.reduce((sum, summary) => sum + summary.pulled, 0);
+  let retries = 0;
+  /** Sync as the app does: a retryable failure (429, 503) waits Retry-After and goes on. */
+  const syncUntilDone = async (tablet: Tablet) => {
+    const total = { pushed: 0, pulled: 0 };
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        const summary = await syncOnce(tablet.transport, tablet.store, {
+          deviceId: tablet.deviceId,
+          pushBatch: batch,
+          pullLimit: 2000,
+        });
+        return { pushed: total.pushed + summary.pushed, pulled: total.pulled + summary.pulled };
+      } catch (error) {
+        if (!(error instanceof SyncHttpError) || !error.retryable) throw error;
+        retries += 1;
+        await new Promise((resolve) => setTimeout(resolve, error.retryAfterMs ?? 1000));
+      }
+    }
+    throw new Error(`${tablet.deviceId}: no sync in 20 attempts`);
+  };
+  // Phase 1: every tablet pushes its records at once. Phase 2: every tablet pulls the others'.
+  const pushStarted = performance.now();
+  const pushes = await Promise.all(tablets.map(syncUntilDone));
+  const pushWallMs = performance.now() - pushStarted;
+  pulling = true;
+  const pullStarted = performance.now();
+  await Promise.all(tablets.map(syncUntilDone));
+  const pullWallMs = performance.now() - pullStarted;
+  const pushed = pushes.reduce((sum, summary) => sum + summary.pushed, 0);
+  // Counted from what the tablets hold (a pull retried after a 503 resumes at its cursor, so
+  // the summaries of the attempts that failed would be missing): each holds every record.
+  const pulled = tablets.reduce((sum, tablet) => sum + tablet.store.records.size, 0) - pushed;
   return {
     driver,
     approach,
     records: pushed,
-    wallMs,
-    pushedPerS: (pushed / wallMs) * 1000,
-    pulledPerS: (pulled / wallMs) * 1000,
+    pushWallMs,
+    pullWallMs,
+    pulled,
+    pushedPerS: (pushed / pushWallMs) * 1000,
+    pulledPerS: (pulled / pullWallMs) * 1000,
     pushP50Ms: percentile(latencies, 50),
     pushP95Ms: percentile(latencies, 95),
     pushes: latencies.length,
+    retries,
     peakRssMb: memoryMb(server.child.pid!).peak,
   };
 }
 
+/** One tablet alone: 20 pushes of 100 new records, one after the other (no queue). */
+async function solo(server: RunningServer, seed: number): Promise<{ p50: number; p95: number }> {
+  const { projectId, planner } = await bootstrapProject(server, "bench solo");
+  const code = await createCode(server, planner, { role: "team", walkId: "walk-solo" });
+  const join = await joinWith(server, code.code, "bench-solo");
+  const tablet = makeTablet({
+    serverUrl: server.url,
+    join,
+    deviceId: "bench-solo",
+    walkId: "walk-solo",
+    seed,
+    faults: () => NO_FAULTS,
+  });
+  const random = mulberry32(seed);
+  const latencies: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    const records = Array.from({ length: 100 }, () =>
+      createObservation(projectId, "walk-solo", fields(random), tablet.ctx),
+    );
+    const started = performance.now();
+    await tablet.transport.push({
+      deviceId: "bench-solo",
+      batchId: `solo-${round}`,
+      records,
+      conflicts: [],
+    });
+    latencies.push(performance.now() - started);
+  }
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+}
+
 async function main() {
-  let stopAll = async () => undefined as void;
+  let stopAll: () => Promise<void> = async () => undefined;
   const watchdog = setTimeout(() => {
     console.error("sync benchmark: watchdog, stopping");
     void stopAll().finally(() => process.exit(1));
   }, WATCHDOG_MS);
   const program = buildServer(join(process.cwd(), ".cache/sync-bench-server"));
   const results: Result[] = [];
-  for (const driver of ["pglite", "postgresql"] as const) {
+  const solos: string[] = [];
+  // LYKTA_BENCH_DRIVERS=postgresql runs one database only.
+  const drivers = (process.env.LYKTA_BENCH_DRIVERS ?? "pglite,postgresql").split(",") as Driver[];
+  for (const driver of drivers) {
     let postgres: Postgres | undefined;
     const dir = mkdtempSync(join(tmpdir(), `lykta-bench-${driver}-`));
     try {
@@ -166,6 +233,10 @@ async function main() {
       const idle = memoryMb(server.child.pid!).now;
       console.log(`${driver}: server started, RSS ${idle.toFixed(0)} MB idle`);
       try {
+        const alone = await solo(server, 11);
+        solos.push(
+          `${driver}: one tablet alone, 20 pushes of 100 records one after another: p50 ${alone.p50.toFixed(0)} ms, p95 ${alone.p95.toFixed(0)} ms`,
+        );
         results.push(
           await run(
             server,
@@ -189,30 +260,35 @@ async function main() {
   const header = [
     "database",
     "approach",
-    "records pushed",
-    "wall",
+    "pushed",
+    "push phase",
     "pushed/s",
-    "pulled/s",
-    "pushes",
     "push p50",
     "push p95",
+    "pulled",
+    "pull phase",
+    "pulled/s",
+    "retries",
     "server peak RSS",
   ];
   const rows = results.map((result) => [
     result.driver,
     result.approach,
     String(result.records),
-    `${(result.wallMs / 1000).toFixed(1)} s`,
+    `${(result.pushWallMs / 1000).toFixed(1)} s`,
     result.pushedPerS.toFixed(0),
-    result.pulledPerS.toFixed(0),
-    String(result.pushes),
     `${result.pushP50Ms.toFixed(0)} ms`,
     `${result.pushP95Ms.toFixed(0)} ms`,
+    String(result.pulled),
+    `${(result.pullWallMs / 1000).toFixed(1)} s`,
+    result.pulledPerS.toFixed(0),
+    String(result.retries),
     `${result.peakRssMb.toFixed(0)} MB`,
   ]);
   console.log(`\n12. Sync server: ${SIZES.tablets} tablets syncing at once over loopback HTTP`);
   console.log(`| ${header.join(" | ")} |\n|${header.map(() => " --- ").join("|")}|`);
   for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+  for (const line of solos) console.log(line);
   console.log(`SYNC_BENCH_JSON ${JSON.stringify(results)}`);
 }
 
