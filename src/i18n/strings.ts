@@ -1072,6 +1072,8 @@ const sv = {
   "sync.joinCode": "Kod",
   "sync.joinCodeHint":
     "Åtta tecken, till exempel K7QM-4XTP. Stora eller små bokstäver spelar ingen roll.",
+  "sync.projectIdHint":
+    "Ska servern ta emot ett projekt som redan finns här? Ge serverns administratör projektets id (lykta serve create-project --project-id):",
   "sync.connect": "Anslut",
   "sync.connecting": "Ansluter …",
   "sync.scan": "Skanna QR-kod",
@@ -2197,6 +2199,8 @@ const en: Record<StringKey, string> = {
   "sync.joinCode": "Code",
   "sync.joinCodeHint":
     "Eight characters, for example K7QM-4XTP. Upper or lower case does not matter.",
+  "sync.projectIdHint":
+    "Should the server take a project that is already here? Give the server's administrator the project's id (lykta serve create-project --project-id):",
   "sync.connect": "Connect",
   "sync.connecting": "Connecting …",
   "sync.scan": "Scan QR code",

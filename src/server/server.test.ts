@@ -38,6 +38,7 @@ import {
   trySync,
 } from "./sync-simulation";
 import {
+  ADMIN_TOKEN,
   api,
   bootstrapProject,
   buildServer,
@@ -197,6 +198,30 @@ describe.each<Driver>(["pglite", "postgresql"])("lykta serve on %s", (driver) =>
       planner.token,
     );
     expect(empty.body).toEqual({ records: [], conflicts: [], lastSeq: after.lastSeq, more: false });
+  });
+
+  it("a project made on the server carries its record, so the first tablet that joins gets it", async () => {
+    const made = await bootstrapProject(server, "Gottsunda 2027");
+    const pulled = await pullAll(server, made.planner);
+    const record = pulled.records.get(made.projectId);
+    expect(record).toMatchObject({
+      kind: "project",
+      projectId: made.projectId,
+      deleted: false,
+      fields: { name: "Gottsunda 2027", organisation: "" },
+    });
+    // A project the tablets already hold brings its own record: the server writes none.
+    const tabletProjectId = "4f1c8a2e-9b7d-4c3a-8e6f-1a2b3c4d5e6f";
+    const given = await api<{ plannerCode: { code: string } }>(
+      server,
+      "POST",
+      "/api/v1/admin/projects",
+      ADMIN_TOKEN,
+      { name: "Från surfplattan", projectId: tabletProjectId },
+    );
+    expect(given.status).toBe(200);
+    const planner2 = await joinWith(server, given.body.plannerCode.code, "tablet-x");
+    expect((await pullAll(server, planner2)).records.size).toBe(0);
   });
 
   it("uploads a blob in pieces, resumes at the server's offset, and checks its SHA-256", async () => {
@@ -360,8 +385,9 @@ describe.each<Driver>(["pglite", "postgresql"])("lykta serve on %s", (driver) =>
       expect((state.records.get(theirs.id)!.fields as ObservationFields).note).toBe(
         OBSERVATION.note,
       );
+      // The other project holds only the record the server made for it.
       const others = await pullAll(server, otherProject.planner);
-      expect(others.records.size).toBe(0);
+      expect([...others.records.values()].map((record) => record.kind)).toEqual(["project"]);
     });
 
     it("a partner follows up its own organisation's actions only, and only their status fields", async () => {

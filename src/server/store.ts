@@ -12,7 +12,8 @@ import { preferredConflict } from "../domain/conflicts";
 import type { ConflictEntry } from "../domain/merge";
 import { mergeIncomingRecord } from "../domain/merge-set";
 import { migrateRecord } from "../domain/migrations";
-import { CURRENT_SHAPE_VERSION, type SyncedRecord } from "../domain/record";
+import { createProject as createProjectRecord } from "../domain/project";
+import { CURRENT_SHAPE_VERSION, type EditContext, type SyncedRecord } from "../domain/record";
 import {
   JOIN_CODE_ALPHABET,
   JOIN_CODE_LENGTH,
@@ -40,17 +41,48 @@ export interface TokenPrincipal extends Principal {
   codeWalkId: string | null;
 }
 
+/** Device id of edits the server makes itself (a new project's record). */
+export const SERVER_DEVICE_ID = "lykta-server";
+
+/**
+ * A project on the server. With `projectId` the tablets already hold the project and bring
+ * its record with their first push. Without, the project is new: the server writes its
+ * `project` record (a planner's edit, merged like any), so every tablet that joins gets it.
+ */
 export async function createProject(
   database: Database,
   name: string,
-  projectId: string = randomUUID(),
+  projectId?: string | null,
 ): Promise<ProjectInfo> {
+  const given = projectId ?? null;
+  const id = given ?? randomUUID();
   const rows = await database.query<{ id: string }>(
     "INSERT INTO projects (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id",
-    [projectId, name],
+    [id, name],
   );
-  if (rows.length === 0) throw new HttpError(409, "exists", `project ${projectId} exists`);
-  return { id: projectId, name };
+  if (rows.length === 0) throw new HttpError(409, "exists", `project ${id} exists`);
+  if (given === null) {
+    const record = createProjectRecord({ name, organisation: "" }, serverContext(), id);
+    const server: TokenPrincipal = {
+      role: "planner",
+      projectId: id,
+      ownedWalkIds: new Set(),
+      organisation: null,
+      tokenId: SERVER_DEVICE_ID,
+      joinCodeId: null,
+      codeWalkId: null,
+    };
+    await pushRecords(database, server, id, { records: [record], conflicts: [] });
+  }
+  return { id, name };
+}
+
+function serverContext(): EditContext {
+  return {
+    deviceId: SERVER_DEVICE_ID,
+    now: () => Date.now(),
+    nonce: () => randomInt(2 ** 31),
+  };
 }
 
 export async function projectExists(database: Queryable, projectId: string): Promise<boolean> {

@@ -26,6 +26,9 @@ export function SyncCard(props: { projectId: string }) {
         <>
           <p class="hint">{t("sync.intro")}</p>
           <ConnectForm idPrefix="sync-connect" projectId={props.projectId} />
+          <p class="hint">
+            {t("sync.projectIdHint")} <code data-testid="sync-project-id">{props.projectId}</code>
+          </p>
         </>
       ) : (
         <>
