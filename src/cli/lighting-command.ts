@@ -19,13 +19,18 @@ import { basename, extname } from "node:path";
 import type { Feature, Geometry } from "geojson";
 import lightingClassesData from "../../data/lighting-classes.json";
 import pathClassesData from "../../data/path-classes.json";
-import { readCleanGeoJson } from "../domain/import/geojson-fast";
+import { type GeoJsonScan, scanGeoJson } from "../domain/import/geojson-scan";
 import type { ImportIssue, ImportSuccess } from "../domain/import/types";
 import { looksLikeOsm, OSM_ATTRIBUTION, type PathClassesFile } from "../domain/layers";
 import {
   areasFromFeatures,
   createLightingModel,
+  type LeftOut,
   type LightingClassesFile,
+  type LightingLamp,
+  type LightingLampColumns,
+  type LightingPath,
+  type LightingPathColumns,
   lampsFromFeatures,
   lightingObservationsFromFeatures,
   pathsFromFeatures,
@@ -35,11 +40,16 @@ import {
   summaryJson,
 } from "../domain/lighting";
 import {
+  lampsFromScan,
+  pathsFromScan,
+  scanHasProperty,
+  scanLooksLikeOsm,
+} from "../domain/lighting/inputs-scan";
+import {
   CallProblem,
   type CommandOptions,
   type CommandOutput,
   EXIT,
-  inputCrs,
   onlyOptions,
   problemLine,
   readBytes,
@@ -124,6 +134,11 @@ const MAX_LINES_PER_FILE = 5;
 
 interface Inputs {
   results: Map<string, ImportSuccess>;
+  /**
+   * Paths and lamps files read by the byte scanner (clean GeoJSON used for nothing else):
+   * no features are made for them.
+   */
+  scans: Map<string, GeoJsonScan>;
   /** Rejected features of files that are not OSM extracts, to print. */
   problems: string[];
   rejected: number;
@@ -145,19 +160,35 @@ function printSome(
   }
 }
 
-/** Read each distinct file once (PATHS and LAMPS may be the same OSM extract). */
+/**
+ * Read each distinct file once (PATHS and LAMPS may be the same OSM extract). Files in
+ * `scannable` are read by the byte scanner when they are clean GeoJSON.
+ */
 async function readAll(
   files: readonly string[],
+  scannable: ReadonlySet<string>,
   fromCrs: string | undefined,
   io: CommandOutput,
 ): Promise<Inputs | null> {
   const results = new Map<string, ImportSuccess>();
+  const scans = new Map<string, GeoJsonScan>();
   const problems: string[] = [];
   let rejected = 0;
   for (const file of new Set(files)) {
     const bytes = readBytes(file);
+    if (fromCrs === undefined && isGeoJsonName(file) && scannable.has(file)) {
+      // Clean GeoJSON is read as importFile would read it, with nothing to report.
+      const scan = scanGeoJson(bytes);
+      if (scan !== null) {
+        scans.set(file, scan);
+        continue;
+      }
+    }
     // As importFile reads it when it is clean GeoJSON, without loading every importer.
-    const clean = fromCrs === undefined && isGeoJsonName(file) ? readCleanGeoJson(bytes) : null;
+    const clean =
+      fromCrs === undefined && isGeoJsonName(file)
+        ? (await import("../domain/import/geojson-fast")).readCleanGeoJson(bytes)
+        : null;
     const result =
       clean ??
       (await (
@@ -181,7 +212,7 @@ async function readAll(
     }
     results.set(file, result);
   }
-  return { results, problems, rejected };
+  return { results, scans, problems, rejected };
 }
 
 /** The names importFile reads as GeoJSON whatever their content (detectFormat). */
@@ -204,6 +235,13 @@ export async function lightingCommand(
   options: CommandOptions,
   io: CommandOutput,
 ): Promise<number> {
+  // LYKTA_TIMING=1 prints when each step ends, in ms since the process started (benchmark
+  // 8f's breakdown). `performance` is only touched then: it loads a module of its own.
+  const mark =
+    process.env.LYKTA_TIMING === "1"
+      ? (step: string) => io.err(`lykta timing: ${step} done at ${performance.now().toFixed(1)} ms`)
+      : () => {};
+  mark("start (Node and the program loaded)");
   onlyOptions("lighting", options, ALLOWED_OPTIONS);
   if (positionals.length > 0) {
     throw new CallProblem(
@@ -229,7 +267,10 @@ export async function lightingCommand(
   if (stepM !== null && mode !== "illuminance") {
     throw new CallProblem("--step applies to --mode illuminance only");
   }
-  const fromCrs = inputCrs(text("from-crs"));
+  // The CRS code (proj4) only for a file that needs it.
+  const fromCrsName = text("from-crs");
+  const fromCrs =
+    fromCrsName === undefined ? undefined : (await import("./crs-options")).inputCrs(fromCrsName);
   const observationsFile = text("observations");
   const poiFile = text("poi");
   const areasFile = text("areas");
@@ -237,7 +278,17 @@ export async function lightingCommand(
     (file): file is string => file !== undefined && file !== "",
   );
 
-  const inputs = await readAll(files, fromCrs, io);
+  const classField = text("class-field");
+  // The paths and lamps files can be scanned unless another input needs their features, or
+  // the class field names a member every object inherits (properties.toString ...).
+  const scannable = new Set(
+    classField !== undefined && classField in Object.prototype ? [] : [pathsFile, lampsFile],
+  );
+  for (const file of [observationsFile, poiFile, areasFile]) {
+    if (file !== undefined) scannable.delete(file);
+  }
+  const inputs = await readAll(files, scannable, fromCrs, io);
+  mark("read and scan the files");
   if (inputs === null) return EXIT.invalid;
   if (inputs.rejected > 0) {
     if (!options["skip-invalid"]) {
@@ -254,33 +305,55 @@ export async function lightingCommand(
   }
   const featuresOf = (file: string): Feature<Geometry | null>[] =>
     inputs.results.get(file)!.features;
-  const pathsResult = inputs.results.get(pathsFile)!;
-  const lampsResult = inputs.results.get(lampsFile)!;
   const osmLayers = async (result: ImportSuccess) =>
     (await import("../domain/import/osm")).splitOsmLayers(result.features);
-  const pathFeatures = isOsm(pathsResult)
-    ? (await osmLayers(pathsResult)).paths
-    : featuresOf(pathsFile);
-  const lampFeatures = isOsm(lampsResult)
-    ? (await osmLayers(lampsResult)).lamps
-    : featuresOf(lampsFile);
-  const classField = text("class-field");
-  const { paths, leftOut: notPaths } = pathsFromFeatures(pathFeatures, {
-    pathClasses,
-    ...(classField === undefined ? {} : { classField }),
-  });
-  const { lamps, leftOut: notLamps } = lampsFromFeatures(lampFeatures);
+  let paths: LightingPathColumns | LightingPath[];
+  let notPaths: LeftOut[];
+  let classFieldFound: boolean;
+  const pathsScan = inputs.scans.get(pathsFile);
+  if (pathsScan !== undefined) {
+    ({ paths, leftOut: notPaths } = pathsFromScan(pathsScan, {
+      pathClasses,
+      ...(classField === undefined ? {} : { classField }),
+    }));
+    classFieldFound = classField === undefined || scanHasProperty(pathsScan, classField);
+  } else {
+    const pathsResult = inputs.results.get(pathsFile)!;
+    const pathFeatures = isOsm(pathsResult)
+      ? (await osmLayers(pathsResult)).paths
+      : featuresOf(pathsFile);
+    ({ paths, leftOut: notPaths } = pathsFromFeatures(pathFeatures, {
+      pathClasses,
+      ...(classField === undefined ? {} : { classField }),
+    }));
+    classFieldFound =
+      classField === undefined ||
+      pathFeatures.some((feature) => feature.properties?.[classField] !== undefined);
+  }
+  mark("paths");
+  let lamps: LightingLampColumns | LightingLamp[];
+  let notLamps: LeftOut[];
+  const lampsScan = inputs.scans.get(lampsFile);
+  if (lampsScan !== undefined) {
+    ({ lamps, leftOut: notLamps } = lampsFromScan(lampsScan));
+  } else {
+    const lampsResult = inputs.results.get(lampsFile)!;
+    const lampFeatures = isOsm(lampsResult)
+      ? (await osmLayers(lampsResult)).lamps
+      : featuresOf(lampsFile);
+    ({ lamps, leftOut: notLamps } = lampsFromFeatures(lampFeatures));
+  }
+  mark("lamps");
+  const pathCount = "count" in paths ? paths.count : paths.length;
+  const lampCount = "count" in lamps ? lamps.count : lamps.length;
   // Points in a paths file and lines in a lamps file are expected (one OSM extract for both).
   const tooShort = notPaths.filter((entry) => entry.code === "lighting_line_too_short");
   for (const entry of tooShort) io.err(`${pathsFile}: ${entry.where}: ${entry.message} (left out)`);
-  if (paths.length === 0) {
+  if (pathCount === 0) {
     io.out(`${pathsFile}: no LineStrings: nothing to analyse (paths are lines)`);
     return EXIT.invalid;
   }
-  if (
-    classField !== undefined &&
-    !pathFeatures.some((feature) => feature.properties?.[classField] !== undefined)
-  ) {
+  if (!classFieldFound) {
     io.err(
       `${pathsFile}: no feature has the field "${classField}"; classes come from OSM highway tags`,
     );
@@ -301,27 +374,33 @@ export async function lightingCommand(
       ...(stepM === null ? {} : { stepM }),
     },
   );
+  mark("model (projection, index, intervals)");
   const result = mode === "illuminance" ? model.illuminance() : model.coverage();
-  const osm = [...inputs.results.values()].some(
-    (entry) =>
-      entry.attribution === OSM_ATTRIBUTION || isOsm(entry) || looksLikeOsm(entry.features),
-  );
+  mark("coverage");
+  const osm =
+    [...inputs.results.values()].some(
+      (entry) =>
+        entry.attribution === OSM_ATTRIBUTION || isOsm(entry) || looksLikeOsm(entry.features),
+    ) || [...inputs.scans.values()].some((scan) => scanLooksLikeOsm(scan));
   const bytesOut = piecesGeoJsonBytes(model, result, lightingClasses, {
     name: basename(output, extname(output)),
     ...(osm ? { attribution: OSM_ATTRIBUTION } : {}),
   });
+  mark("pieces as GeoJSON bytes");
   writeOutput(output, bytesOut);
+  mark("write the pieces");
   const summary = {
     ...summaryJson(result, PRINTED_GAPS),
-    path_count: paths.length,
-    lamp_count: lamps.length,
+    path_count: pathCount,
+    lamp_count: lampCount,
     ...(observationsFile ? { observation_count: observations.length } : {}),
     ...(poiFile ? { poi_count: pois.length } : {}),
   };
   io.out(JSON.stringify(summary, null, 2));
   io.err(
-    `${output}: ${result.pieces.count} path pieces (${mode}, ${radiusM === null ? `R = ${RADIUS_PER_POLE_HEIGHT} x pole height` : `R = ${radiusM} m`}; ${paths.length} paths, ${lamps.length} lamps, ${notLamps.length} other features in ${lampsFile})`,
+    `${output}: ${result.pieces.count} path pieces (${mode}, ${radiusM === null ? `R = ${RADIUS_PER_POLE_HEIGHT} x pole height` : `R = ${radiusM} m`}; ${pathCount} paths, ${lampCount} lamps, ${notLamps.length} other features in ${lampsFile})`,
   );
   if (osm) io.err(`Credit: ${OSM_ATTRIBUTION}`);
+  mark("summary");
   return EXIT.ok;
 }

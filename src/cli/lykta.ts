@@ -32,14 +32,13 @@ import {
   type PathClassesFile,
   propertyNames,
 } from "../domain/layers";
+import { inputCrs, outputCrs } from "./crs-options";
 import {
   CallProblem,
   type CommandOutput,
   createFolder,
   EXIT,
-  inputCrs,
   onlyOptions,
-  outputCrs,
   problemLine,
   readBytes,
   requiredOption,

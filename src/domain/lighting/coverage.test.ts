@@ -4,6 +4,7 @@
  * with proj4, independently of projection.ts). Tolerance 0.1 mm.
  */
 import { describe, expect, it } from "vitest";
+import { pathColumnsOf } from "./columns";
 import { at, CLASSES, lamp, path } from "./lighting.fixtures";
 import { createLightingModel } from "./model";
 import { buildNetwork, forEachCircleInterval } from "./network";
@@ -212,7 +213,7 @@ describe("edge cases of circles and segments", () => {
       pathClass: null,
       lit: "unknown",
     };
-    const network = buildNetwork([metres], IDENTITY);
+    const network = buildNetwork(pathColumnsOf([metres]), IDENTITY);
     const found: number[][] = [];
     forEachCircleInterval(network, 50, 10, 10, (p, start, end) => found.push([p, start, end]));
     expect(found).toEqual([]);

@@ -49,20 +49,21 @@ export function pieceFeatures(
   classes: LightingClassesFile,
 ): Feature<LineString, PieceProperties>[] {
   const { pieces } = result;
+  const paths = model.pathColumns;
   const features: Feature<LineString, PieceProperties>[] = [];
   for (let i = 0; i < pieces.count; i++) {
-    const path = model.paths[pieces.pathIndex[i]!]!;
+    const p = pieces.pathIndex[i]!;
     const startM = pieces.startM[i]!;
     const endM = pieces.endM[i]!;
     const properties: PieceProperties = {
-      path_id: path.id,
-      path_class: path.pathClass ?? "unclassified",
-      name: path.name ?? null,
+      path_id: paths.id[p]!,
+      path_class: paths.pathClass[p] ?? "unclassified",
+      name: paths.name[p] ?? null,
       state: PIECE_STATES[pieces.state[i]!]!,
       length_m: round(endM - startM, 2),
       start_m: round(startM, 2),
       end_m: round(endM, 2),
-      lit_tag: path.lit,
+      lit_tag: paths.lit[p]!,
     };
     if (result.mode === "illuminance") {
       properties.e_avg_lux = round(result.eAvgLux[i]!, 2);
@@ -209,9 +210,10 @@ export function piecesGeoJsonText(
   const { pieces } = result;
   const lines: string[] = new Array(pieces.count);
   const illuminance = result.mode === "illuminance" ? result : null;
-  const pathText = model.paths.map(
-    (path) =>
-      `"path_id":${JSON.stringify(path.id)},"path_class":${JSON.stringify(path.pathClass ?? "unclassified")},"name":${JSON.stringify(path.name ?? null)}`,
+  const paths = model.pathColumns;
+  const pathText = paths.id.map(
+    (id, p) =>
+      `"path_id":${JSON.stringify(id)},"path_class":${JSON.stringify(paths.pathClass[p] ?? "unclassified")},"name":${JSON.stringify(paths.name[p] ?? null)}`,
   );
   for (let i = 0; i < pieces.count; i++) {
     const p = pieces.pathIndex[i]!;
@@ -221,7 +223,7 @@ export function piecesGeoJsonText(
       .pieceLine(pieces, i)
       .map((position) => `[${round(position[0]!, 7)},${round(position[1]!, 7)}]`)
       .join(",");
-    let properties = `${pathText[p]},"state":"${PIECE_STATES[pieces.state[i]!]}","length_m":${round(endM - startM, 2)},"start_m":${round(startM, 2)},"end_m":${round(endM, 2)},"lit_tag":"${model.paths[p]!.lit}"`;
+    let properties = `${pathText[p]},"state":"${PIECE_STATES[pieces.state[i]!]}","length_m":${round(endM - startM, 2)},"start_m":${round(startM, 2)},"end_m":${round(endM, 2)},"lit_tag":"${paths.lit[p]}"`;
     if (illuminance !== null) {
       const target = illuminance.targetClassIndex[i]!;
       const compliant = illuminance.compliant[i]!;
@@ -314,22 +316,31 @@ export function piecesGeoJsonBytes(
   let bytes = new Uint8Array(65536 + 400 * pieces.count);
   let at = put(bytes, 0, encoder.encode(`${head.slice(0, -1)},"features":[\n`));
   // Per path: the properties that come from the path, and its lit tag, as bytes.
-  const pathBytes: (Uint8Array | undefined)[] = new Array(model.paths.length);
+  const paths = model.pathColumns;
+  const pathBytes: (Uint8Array | undefined)[] = new Array(paths.count);
   const litBytes = new Map<string, Uint8Array>();
+  // Room for the longest path's positions (a piece has at most those and its two ends).
+  let longest = 0;
+  for (let p = 0; p < paths.count; p++) {
+    const count = paths.vertexStart[p + 1]! - paths.vertexStart[p]!;
+    if (count > longest) longest = count;
+  }
+  const line = new Float64Array(2 * (longest + 2));
+  const { pathIndex, startM: starts, endM: ends, state } = pieces;
   for (let i = 0; i < pieces.count; i++) {
-    const p = pieces.pathIndex[i]!;
-    const path = model.paths[p]!;
+    const p = pathIndex[i]!;
     let properties = pathBytes[p];
     if (properties === undefined) {
       properties = encoder.encode(
-        `"path_id":${JSON.stringify(path.id)},"path_class":${JSON.stringify(path.pathClass ?? "unclassified")},"name":${JSON.stringify(path.name ?? null)}`,
+        `"path_id":${JSON.stringify(paths.id[p])},"path_class":${JSON.stringify(paths.pathClass[p] ?? "unclassified")},"name":${JSON.stringify(paths.name[p] ?? null)}`,
       );
       pathBytes[p] = properties;
     }
-    let lit = litBytes.get(path.lit);
+    const litTag = paths.lit[p]!;
+    let lit = litBytes.get(litTag);
     if (lit === undefined) {
-      lit = ascii(`,"lit_tag":"${path.lit}"}}`);
-      litBytes.set(path.lit, lit);
+      lit = ascii(`,"lit_tag":"${litTag}"}}`);
+      litBytes.set(litTag, lit);
     }
     const extra =
       illuminance === null
@@ -337,9 +348,11 @@ export function piecesGeoJsonBytes(
         : ascii(
             `,"uniformity":${roundOrNull(illuminance.uniformity[i]!, 3)},"target_class":${illuminance.targetClassIndex[i]! < 0 ? "null" : JSON.stringify(classes.pClasses[illuminance.targetClassIndex[i]!]?.id ?? null)},"compliant":${illuminance.compliant[i]! < 0 ? "null" : illuminance.compliant[i] === 1}`,
           );
-    const line = model.pieceLine(pieces, i);
+    const startM = starts[i]!;
+    const endM = ends[i]!;
+    const positions = model.pathLineInto(p, startM, endM, line);
     // Room for this piece: numbers take at most 24 bytes each.
-    const room = 400 + 52 * line.length + properties.length + (extra?.length ?? 0);
+    const room = 400 + 52 * positions + properties.length + (extra?.length ?? 0);
     if (at + room > bytes.length) {
       const next = new Uint8Array(Math.max(bytes.length * 2, at + room));
       next.set(bytes.subarray(0, at));
@@ -350,19 +363,17 @@ export function piecesGeoJsonBytes(
       bytes[at++] = 0x0a; // "\n"
     }
     at = put(bytes, at, FEATURE_START);
-    for (let k = 0; k < line.length; k++) {
+    for (let k = 0; k < positions; k++) {
       if (k > 0) bytes[at++] = 0x2c;
       bytes[at++] = 0x5b; // "["
-      at = putRounded(bytes, at, line[k]![0]!, 7);
+      at = putRounded(bytes, at, line[2 * k]!, 7);
       bytes[at++] = 0x2c;
-      at = putRounded(bytes, at, line[k]![1]!, 7);
+      at = putRounded(bytes, at, line[2 * k + 1]!, 7);
       bytes[at++] = 0x5d; // "]"
     }
     at = put(bytes, at, PROPERTIES_START);
     at = put(bytes, at, properties);
-    const startM = pieces.startM[i]!;
-    const endM = pieces.endM[i]!;
-    at = put(bytes, at, STATE_TEXT[pieces.state[i]!]!);
+    at = put(bytes, at, STATE_TEXT[state[i]!]!);
     at = putRounded(bytes, at, endM - startM, 2);
     at = put(bytes, at, START_M);
     at = putRounded(bytes, at, startM, 2);

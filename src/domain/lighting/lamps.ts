@@ -13,7 +13,11 @@ import {
   reachM,
 } from "./photometry";
 import type { LocalProjection } from "./projection";
-import type { LightingLamp, NewLamp } from "./types";
+import type { LightingLamp, LightingLampColumns, NewLamp } from "./types";
+
+/** LightingLampColumns.status codes (types.ts LAMP_STATUS_CODES). */
+const OFF = 1;
+const REMOVED = 2;
 
 /** A lamp of the model, in model.lamps order (the indexes LampChange uses). */
 export interface ResolvedLamp {
@@ -103,7 +107,7 @@ export class LampTable {
   readonly reportIds = new Map<number, string[]>();
   maxRadiusM = 0;
   maxReachM = 0;
-  index: Flatbush | null = null;
+  private pointIndex: Flatbush | null = null;
   private resolved: ResolvedLamp[] | null = null;
 
   constructor(
@@ -111,10 +115,8 @@ export class LampTable {
     private readonly settings: LampSettings,
   ) {}
 
-  /** Append lamps; returns the index of the first. Rebuilds the point index. */
-  add(lamps: readonly (LightingLamp | (NewLamp & { added: true }))[]): number {
-    const first = this.count;
-    const total = first + lamps.length;
+  /** Room for `total` lamps in every column. */
+  private reserve(total: number): void {
     const grow = <T extends Float64Array | Uint8Array>(array: T, size: number): T => {
       const next = new (array.constructor as new (n: number) => T)(size);
       next.set(array);
@@ -129,40 +131,115 @@ export class LampTable {
     this.on = grow(this.on, total);
     this.offReason = grow(this.offReason, total);
     this.flags = grow(this.flags, total);
-    const { defaults, radiusM: fixedRadius, distribution } = this.settings;
-    const reachPerHeight = reachM(distribution, 1);
+  }
+
+  /**
+   * Lamp i's columns from its values (null or NaN: unknown), with the defaults of the
+   * settings for what is unknown.
+   */
+  private put(
+    i: number,
+    lon: number,
+    lat: number,
+    poleHeight: number | null | undefined,
+    luminousFlux: number | null | undefined,
+    powerW: number | null | undefined,
+    efficacyLmPerW: number | null | undefined,
+    statusOff: boolean,
+    added: boolean,
+    reachPerHeight: number,
+  ): void {
+    const { defaults, radiusM: fixedRadius } = this.settings;
+    const height = positive(poleHeight);
+    const poleHeightM = height ?? defaults.poleHeightM;
+    const power = positive(powerW);
+    const efficacy = positive(efficacyLmPerW) ?? defaults.efficacyLmPerW;
+    const flux = positive(luminousFlux) ?? (power === null ? null : power * efficacy);
+    const radius = fixedRadius ?? RADIUS_PER_POLE_HEIGHT * poleHeightM;
+    const reach = reachPerHeight * poleHeightM;
+    this.lonLat[2 * i] = lon;
+    this.lonLat[2 * i + 1] = lat;
+    this.projection.forwardInto(lon, lat, this.xy, i);
+    this.heightM[i] = poleHeightM;
+    this.fluxLm[i] = flux ?? fluxForHeight(poleHeightM, defaults);
+    this.radiusM[i] = radius;
+    this.reachM[i] = reach;
+    this.on[i] = statusOff ? 0 : 1;
+    this.offReason[i] = statusOff ? 1 : 0;
+    this.flags[i] = (height === null ? 1 : 0) | (flux === null ? 2 : 0) | (added ? 4 : 0);
+    if (radius > this.maxRadiusM) this.maxRadiusM = radius;
+    if (reach > this.maxReachM) this.maxReachM = reach;
+  }
+
+  /**
+   * The inventory's lamps, removed ones left out (in input order); returns how many were
+   * removed. Once, on an empty table.
+   */
+  addInventory(lamps: LightingLampColumns): number {
+    if (this.count !== 0) throw new Error("LampTable.addInventory: the table is not empty");
+    const status = lamps.status;
+    let present = 0;
+    for (let k = 0; k < lamps.count; k++) if (status[k] !== REMOVED) present++;
+    this.reserve(present);
+    const reachPerHeight = reachM(this.settings.distribution, 1);
+    const { lonLat, poleHeightM, luminousFluxLm, powerW, efficacyLmPerW } = lamps;
+    const ids: string[] = new Array(present);
+    const refs: (string | null)[] = new Array(present);
+    let i = 0;
+    for (let k = 0; k < lamps.count; k++) {
+      if (status[k] === REMOVED) continue;
+      this.put(
+        i,
+        lonLat[2 * k]!,
+        lonLat[2 * k + 1]!,
+        poleHeightM[k],
+        luminousFluxLm[k],
+        powerW[k],
+        efficacyLmPerW[k],
+        status[k] === OFF,
+        false,
+        reachPerHeight,
+      );
+      ids[i] = lamps.id[k]!;
+      refs[i] = lamps.ref[k] ?? null;
+      i++;
+    }
+    this.ids = ids;
+    this.refs = refs;
+    this.count = present;
+    this.resolved = null;
+    this.pointIndex = null;
+    return lamps.count - present;
+  }
+
+  /** Append lamps added by a scenario; returns the index of the first. */
+  add(lamps: readonly (NewLamp & { added: true })[]): number {
+    const first = this.count;
+    const total = first + lamps.length;
+    this.reserve(total);
+    const reachPerHeight = reachM(this.settings.distribution, 1);
     for (let k = 0; k < lamps.length; k++) {
       const lamp = lamps[k]!;
       const i = first + k;
-      const added = "added" in lamp;
-      const inventory = added ? null : (lamp as LightingLamp);
-      const height = positive(lamp.poleHeightM);
-      const poleHeightM = height ?? defaults.poleHeightM;
-      const power = positive(inventory?.powerW);
-      const efficacy = positive(inventory?.efficacyLmPerW) ?? defaults.efficacyLmPerW;
-      const flux = positive(lamp.luminousFluxLm) ?? (power === null ? null : power * efficacy);
-      const radius = fixedRadius ?? RADIUS_PER_POLE_HEIGHT * poleHeightM;
-      const reach = reachPerHeight * poleHeightM;
       const position = lamp.position;
-      this.lonLat[2 * i] = position[0]!;
-      this.lonLat[2 * i + 1] = position[1]!;
-      this.projection.forwardInto(position[0]!, position[1]!, this.xy, i);
-      this.heightM[i] = poleHeightM;
-      this.fluxLm[i] = flux ?? fluxForHeight(poleHeightM, defaults);
-      this.radiusM[i] = radius;
-      this.reachM[i] = reach;
-      const statusOff = inventory !== null && inventory.status === "off";
-      this.on[i] = statusOff ? 0 : 1;
-      this.offReason[i] = statusOff ? 1 : 0;
-      this.flags[i] = (height === null ? 1 : 0) | (flux === null ? 2 : 0) | (added ? 4 : 0);
+      this.put(
+        i,
+        position[0]!,
+        position[1]!,
+        lamp.poleHeightM,
+        lamp.luminousFluxLm,
+        null,
+        null,
+        false,
+        true,
+        reachPerHeight,
+      );
       this.ids.push(lamp.id ?? `added-${i}`);
-      this.refs.push(inventory?.ref ?? null);
-      if (radius > this.maxRadiusM) this.maxRadiusM = radius;
-      if (reach > this.maxReachM) this.maxReachM = reach;
+      this.refs.push(null);
     }
     this.count = total;
     this.resolved = null;
-    this.rebuildIndex();
+    this.pointIndex = null;
     return first;
   }
 
@@ -214,11 +291,12 @@ export class LampTable {
     return lamps;
   }
 
-  private rebuildIndex(): void {
-    if (this.count === 0) {
-      this.index = null;
-      return;
-    }
+  /**
+   * A point index of the lamps, made on first use after a change: a plain `lykta lighting`
+   * run never needs one (only broken-lamp reports, gap reasons and illuminance queries do).
+   */
+  get index(): Flatbush | null {
+    if (this.pointIndex !== null || this.count === 0) return this.pointIndex;
     const index = new Flatbush(this.count);
     for (let i = 0; i < this.count; i++) {
       const x = this.xy[2 * i]!;
@@ -226,13 +304,15 @@ export class LampTable {
       index.add(x, y, x, y);
     }
     index.finish();
-    this.index = index;
+    this.pointIndex = index;
+    return index;
   }
 
   /** The nearest lamp to a projected point within maxM that passes `accept`, or -1. */
   nearest(x: number, y: number, maxM: number, accept: (i: number) => boolean): number {
-    if (this.index === null) return -1;
-    const found = this.index.neighbors(x, y, 1, maxM, accept);
+    const index = this.index;
+    if (index === null) return -1;
+    const found = index.neighbors(x, y, 1, maxM, accept);
     return found.length > 0 ? found[0]! : -1;
   }
 }

@@ -184,6 +184,11 @@ describe("illuminance along a path", () => {
 
 describe("scenarios", () => {
   // A 100 m footway with lamps at both ends, R = 20: lit 0..20 and 80..100, a 60 m gap.
+  const lamps = [
+    flatLamp("a", 0, 0),
+    flatLamp("b", 100, 0),
+    flatLamp("c", 50, 1000, { status: "off" }),
+  ];
   const input: LightingInput = {
     paths: [
       path("p", [
@@ -195,7 +200,7 @@ describe("scenarios", () => {
         [100, 1000],
       ]),
     ],
-    lamps: [flatLamp("a", 0, 0), flatLamp("b", 100, 0), flatLamp("c", 50, 1000, { status: "off" })],
+    lamps,
   };
 
   it("a lamp added in the gap lights 40 m (30..70)", () => {
@@ -230,7 +235,7 @@ describe("scenarios", () => {
       remove: [0],
     });
     const fresh = createLightingModel(
-      { ...input, lamps: [input.lamps[1]!, input.lamps[2]!, flatLamp("new", 50, 0)] },
+      { ...input, lamps: [lamps[1]!, lamps[2]!, flatLamp("new", 50, 0)] },
       FLAT_OPTIONS,
     );
     const applied = model.coverage();
@@ -248,7 +253,7 @@ describe("scenarios", () => {
       add: [{ position: at(50, 0), poleHeightM: 5, luminousFluxLm: 1000 }],
     });
     const fresh = createLightingModel(
-      { ...input, lamps: [...input.lamps, flatLamp("new", 50, 0)] },
+      { ...input, lamps: [...lamps, flatLamp("new", 50, 0)] },
       FLAT_OPTIONS,
     );
     // The gap piece, 20..80 m: samples at 20.5 ... 79.5 m.

@@ -28,6 +28,7 @@ import {
   targetOf,
   UNCLASSIFIED,
 } from "./classes";
+import { lampColumnsOf, pathColumnsOf, pathsOfColumns } from "./columns";
 import {
   coveredLength,
   type GroupedIntervals,
@@ -46,6 +47,7 @@ import {
   positionAt,
   projectedAt,
   sliceLine,
+  sliceLineInto,
 } from "./network";
 import {
   DEFAULT_DISTRIBUTION,
@@ -67,9 +69,11 @@ import {
   type LengthTotals,
   type LightingArea,
   type LightingInput,
+  type LightingLampColumns,
   type LightingObservation,
   type LightingOptions,
   type LightingPath,
+  type LightingPathColumns,
   type LightingPoi,
   type Measurement,
   type NearbyPoi,
@@ -103,6 +107,8 @@ const NEAREST_LAMP_SEARCH_M = 500;
 export interface LightingModel {
   /** The paths, in input order: `pathIndex` in results indexes this. */
   readonly paths: readonly LightingPath[];
+  /** The same paths as columns (made once; what hot loops over the paths read). */
+  readonly pathColumns: LightingPathColumns;
   /** The lamps (removed ones left out), in input order, then added ones: LampChange indexes. */
   readonly lamps: readonly ResolvedLamp[];
   readonly projection: LocalProjection;
@@ -137,6 +143,11 @@ export interface LightingModel {
   pieceLine(pieces: PathPieces, pieceIndex: number): Position[];
   /** WGS 84 line of a path between two distances along it, metres (e.g. a dark gap). */
   pathLine(pathIndex: number, startM: number, endM: number): Position[];
+  /**
+   * pathLine into `out` (longitude at 2k, latitude at 2k + 1), for writers of many pieces:
+   * returns the number of positions. `out` needs room for the path's positions + 2.
+   */
+  pathLineInto(pathIndex: number, startM: number, endM: number, out: Float64Array): number;
   /** WGS 84 point at a distance along a path, metres (clamped to the path). */
   pathPoint(pathIndex: number, distanceM: number): Position;
   /** The nearest path within `maxM` of a WGS 84 position, with its class importance. */
@@ -309,22 +320,25 @@ function finishTotals(totals: LengthTotals): void {
  * The box of the paths and lamps, checking on the way what a programmer must not pass:
  * paths with fewer than 2 positions, coordinates that are not finite numbers.
  */
-function boundsOfInput(input: LightingInput): [number, number, number, number] {
+function boundsOfInput(
+  paths: LightingPathColumns,
+  lamps: LightingLampColumns,
+): [number, number, number, number] {
   let west = Number.POSITIVE_INFINITY;
   let south = Number.POSITIVE_INFINITY;
   let east = Number.NEGATIVE_INFINITY;
   let north = Number.NEGATIVE_INFINITY;
-  const paths = input.paths;
-  for (let p = 0; p < paths.length; p++) {
-    const coordinates = paths[p]!.coordinates;
-    if (coordinates.length < 2) {
+  const { vertexStart } = paths;
+  let lonLat = paths.lonLat;
+  for (let p = 0; p < paths.count; p++) {
+    if (vertexStart[p + 1]! - vertexStart[p]! < 2) {
       throw new Error(
-        `createLightingModel: paths[${p}] (${paths[p]!.id}) has fewer than 2 positions`,
+        `createLightingModel: paths[${p}] (${paths.id[p]}) has fewer than 2 positions`,
       );
     }
-    for (let k = 0; k < coordinates.length; k++) {
-      const x = coordinates[k]![0]!;
-      const y = coordinates[k]![1]!;
+    for (let v = vertexStart[p]!; v < vertexStart[p + 1]!; v++) {
+      const x = lonLat[2 * v]!;
+      const y = lonLat[2 * v + 1]!;
       // NaN fails every comparison: caught by the check below.
       if (x < west) west = x;
       if (x > east) east = x;
@@ -332,18 +346,18 @@ function boundsOfInput(input: LightingInput): [number, number, number, number] {
       if (y > north) north = y;
       if (!(x - x === 0 && y - y === 0)) {
         throw new Error(
-          `createLightingModel: paths[${p}] (${paths[p]!.id}) has a non-finite position`,
+          `createLightingModel: paths[${p}] (${paths.id[p]}) has a non-finite position`,
         );
       }
     }
   }
-  const lamps = input.lamps;
-  for (let i = 0; i < lamps.length; i++) {
-    const x = lamps[i]!.position[0]!;
-    const y = lamps[i]!.position[1]!;
+  lonLat = lamps.lonLat;
+  for (let i = 0; i < lamps.count; i++) {
+    const x = lonLat[2 * i]!;
+    const y = lonLat[2 * i + 1]!;
     if (!(x - x === 0 && y - y === 0)) {
       throw new Error(
-        `createLightingModel: lamps[${i}] (${lamps[i]!.id}) has a non-finite position`,
+        `createLightingModel: lamps[${i}] (${lamps.id[i]}) has a non-finite position`,
       );
     }
     if (x < west) west = x;
@@ -406,7 +420,9 @@ export function createLightingModel(input: LightingInput, options: LightingOptio
 }
 
 class Model implements LightingModel {
-  readonly paths: readonly LightingPath[];
+  readonly pathColumns: LightingPathColumns;
+  /** The input's path objects, or made from the columns when asked for. */
+  private pathObjects: readonly LightingPath[] | null;
   readonly projection: LocalProjection;
   readonly settings: ResolvedSettings;
   private readonly classes: LightingClassesFile;
@@ -443,17 +459,20 @@ class Model implements LightingModel {
   private readonly viewB = emptyView();
 
   constructor(input: LightingInput, settings: ResolvedSettings, classes: LightingClassesFile) {
-    this.paths = input.paths;
+    const paths = pathColumnsOf(input.paths);
+    const lamps = lampColumnsOf(input.lamps);
+    this.pathColumns = paths;
+    this.pathObjects = paths === input.paths ? null : (input.paths as readonly LightingPath[]);
     this.settings = settings;
     this.classes = classes;
-    this.projection = createLocalProjection(boundsOfInput(input));
-    this.network = buildNetwork(input.paths, this.projection);
+    this.projection = createLocalProjection(boundsOfInput(paths, lamps));
+    this.network = buildNetwork(paths, this.projection);
     this.intensity = intensityFunction(settings.distribution);
 
     // Classes and targets per path.
     const keys = new Map<string, number>();
     this.classKeys = [];
-    const pathCount = input.paths.length;
+    const pathCount = paths.count;
     this.pathClassKey = new Uint16Array(pathCount);
     this.pathImportance = new Float64Array(pathCount);
     this.pathTarget = new Int8Array(pathCount);
@@ -461,8 +480,8 @@ class Model implements LightingModel {
     this.pathLit = new Array<LitValue>(pathCount);
     const pClassIndex = new Map(classes.pClasses.map((entry, index) => [entry.id, index]));
     for (let p = 0; p < pathCount; p++) {
-      const path = input.paths[p]!;
-      const key = path.pathClass ?? UNCLASSIFIED;
+      const pathClass = paths.pathClass[p]!;
+      const key = pathClass ?? UNCLASSIFIED;
       let k = keys.get(key);
       if (k === undefined) {
         k = this.classKeys.length;
@@ -470,23 +489,22 @@ class Model implements LightingModel {
         this.classKeys.push(key);
       }
       this.pathClassKey[p] = k;
-      const target = targetOf(classes, path.pathClass);
+      const target = targetOf(classes, pathClass);
       this.pathImportance[p] = target.importance;
       const targetIndex =
         target.targetClass === null ? -1 : (pClassIndex.get(target.targetClass) ?? -1);
       this.pathTarget[p] = targetIndex;
       this.pathTargetAvgLux[p] = targetIndex < 0 ? 0 : classes.pClasses[targetIndex]!.averageLux;
-      this.pathLit[p] = path.lit;
+      this.pathLit[p] = paths.lit[p]!;
     }
 
     // Lamps: removed ones are left out; reports switch lamps off.
-    const present = input.lamps.filter((lamp) => lamp.status !== "removed");
     this.table = new LampTable(this.projection, {
       radiusM: settings.radiusM,
       distribution: settings.distribution,
       defaults: settings.lampDefaults,
     });
-    this.table.add(present);
+    const removed = this.table.addInventory(lamps);
     this.observations = input.observations ?? [];
     let reportedBroken = 0;
     let unlinkedReports = 0;
@@ -510,9 +528,9 @@ class Model implements LightingModel {
       }
     }
     this.lampCounts = {
-      total: input.lamps.length,
+      total: lamps.count,
       reportedBroken,
-      removed: input.lamps.length - present.length,
+      removed,
       unlinkedReports,
     };
 
@@ -555,6 +573,11 @@ class Model implements LightingModel {
       this.projection.forwardInto(poi.position[0]!, poi.position[1]!, this.poiXy, i);
     });
     this.areas = input.areas ?? [];
+  }
+
+  get paths(): readonly LightingPath[] {
+    if (this.pathObjects === null) this.pathObjects = pathsOfColumns(this.pathColumns);
+    return this.pathObjects;
   }
 
   get lamps(): readonly ResolvedLamp[] {
@@ -885,7 +908,7 @@ class Model implements LightingModel {
     rank: number,
   ): DarkGap {
     const { p, start, end } = gap;
-    const path = this.paths[p]!;
+    const paths = this.pathColumns;
     const middle = new Float64Array(2);
     projectedAt(this.network, p, (start + end) / 2, middle);
     // Nearest working lamp to the middle of the gap.
@@ -929,9 +952,9 @@ class Model implements LightingModel {
     return {
       rank,
       pathIndex: p,
-      pathId: path.id,
+      pathId: paths.id[p]!,
       pathClass: this.classKeys[this.pathClassKey[p]!]!,
-      name: path.name ?? null,
+      name: paths.name[p] ?? null,
       startM: start,
       endM: end,
       lengthM: length,
@@ -1097,10 +1120,11 @@ class Model implements LightingModel {
   /** Light at a projected point from the lamps that are on, plus/minus extra sources. */
   private luxAtXy(x: number, y: number): number {
     const table = this.table;
-    if (table.index === null) return 0;
+    const index = table.index;
+    if (index === null) return 0;
     let total = 0;
     const reach = table.maxReachM;
-    table.index.search(x - reach, y - reach, x + reach, y + reach, (i) => {
+    index.search(x - reach, y - reach, x + reach, y + reach, (i) => {
       if (table.on[i] === 1) total += this.luxFrom(this.lightSource(i), x, y);
       return false;
     });
@@ -1618,6 +1642,10 @@ class Model implements LightingModel {
 
   pathLine(pathIndex: number, startM: number, endM: number): Position[] {
     return sliceLine(this.network, pathIndex, startM, endM);
+  }
+
+  pathLineInto(pathIndex: number, startM: number, endM: number, out: Float64Array): number {
+    return sliceLineInto(this.network, pathIndex, startM, endM, out);
   }
 
   pathPoint(pathIndex: number, distanceM: number): Position {

@@ -7,7 +7,7 @@
 import type { Position } from "geojson";
 import type { LocalProjection } from "./projection";
 import { SegmentGrid } from "./segment-grid";
-import type { LightingPath } from "./types";
+import type { LightingPathColumns } from "./types";
 
 export interface Network {
   pathCount: number;
@@ -28,42 +28,38 @@ export interface Network {
   segmentIndex: SegmentGrid | null;
 }
 
-/** Build the network. Paths must have at least 2 positions (inputs.ts checks). */
-export function buildNetwork(paths: readonly LightingPath[], projection: LocalProjection): Network {
-  const pathCount = paths.length;
-  const vertexStart = new Uint32Array(pathCount + 1);
-  for (let p = 0; p < pathCount; p++) {
-    vertexStart[p + 1] = vertexStart[p]! + paths[p]!.coordinates.length;
-  }
+/**
+ * Build the network. Paths must have at least 2 positions (inputs.ts checks). The network
+ * keeps the columns' lonLat as it is (for output geometry).
+ */
+export function buildNetwork(paths: LightingPathColumns, projection: LocalProjection): Network {
+  const pathCount = paths.count;
+  const vertexStart = paths.vertexStart;
   const vertexCount = vertexStart[pathCount]!;
+  const lonLat = paths.lonLat;
   const xy = new Float64Array(vertexCount * 2);
-  const lonLat = new Float64Array(vertexCount * 2);
   const cumM = new Float64Array(vertexCount);
   const pathLengthM = new Float64Array(pathCount);
   const segmentVertex = new Uint32Array(Math.max(0, vertexCount - pathCount));
   const segmentPath = new Uint32Array(segmentVertex.length);
+  const forwardInto = projection.forwardInto;
   let segmentCount = 0;
+  for (let v = 0; v < vertexCount; v++) forwardInto(lonLat[2 * v]!, lonLat[2 * v + 1]!, xy, v);
   for (let p = 0; p < pathCount; p++) {
-    const coordinates = paths[p]!.coordinates;
     const first = vertexStart[p]!;
+    const last = vertexStart[p + 1]!;
     let length = 0;
-    for (let k = 0; k < coordinates.length; k++) {
-      const position = coordinates[k]!;
-      const v = first + k;
-      lonLat[2 * v] = position[0]!;
-      lonLat[2 * v + 1] = position[1]!;
-      projection.forwardInto(position[0]!, position[1]!, xy, v);
-      if (k > 0) {
-        const dx = xy[2 * v]! - xy[2 * v - 2]!;
-        const dy = xy[2 * v + 1]! - xy[2 * v - 1]!;
-        const segmentLength = Math.sqrt(dx * dx + dy * dy);
-        if (segmentLength > 0) {
-          segmentVertex[segmentCount] = v - 1;
-          segmentPath[segmentCount] = p;
-          segmentCount++;
-        }
-        length += segmentLength;
+    cumM[first] = 0;
+    for (let v = first + 1; v < last; v++) {
+      const dx = xy[2 * v]! - xy[2 * v - 2]!;
+      const dy = xy[2 * v + 1]! - xy[2 * v - 1]!;
+      const segmentLength = Math.sqrt(dx * dx + dy * dy);
+      if (segmentLength > 0) {
+        segmentVertex[segmentCount] = v - 1;
+        segmentPath[segmentCount] = p;
+        segmentCount++;
       }
+      length += segmentLength;
       cumM[v] = length;
     }
     pathLengthM[p] = length;
@@ -213,6 +209,55 @@ export function sliceLine(
   }
   line.push(positionAt(network, path, endM));
   return line;
+}
+
+/**
+ * sliceLine into `out` (longitude at 2k, latitude at 2k + 1) without an array per position:
+ * returns the number of positions. `out` needs room for the path's vertices + 2.
+ */
+export function sliceLineInto(
+  network: Network,
+  path: number,
+  startM: number,
+  endM: number,
+  out: Float64Array,
+): number {
+  const { cumM, lonLat, vertexStart } = network;
+  const first = vertexStart[path]!;
+  const end = vertexStart[path + 1]!;
+  pointInto(network, path, startM, out, 0);
+  let count = 1;
+  for (let v = first; v < end; v++) {
+    const at = cumM[v]!;
+    if (at > startM && at < endM) {
+      out[2 * count] = lonLat[2 * v]!;
+      out[2 * count + 1] = lonLat[2 * v + 1]!;
+      count++;
+    }
+  }
+  pointInto(network, path, endM, out, count);
+  return count + 1;
+}
+
+/** positionAt into out[2k], out[2k + 1] (the same arithmetic). */
+function pointInto(
+  network: Network,
+  path: number,
+  distanceM: number,
+  out: Float64Array,
+  k: number,
+): void {
+  const v = segmentAt(network, path, distanceM);
+  const { cumM, lonLat } = network;
+  const segmentLength = cumM[v + 1]! - cumM[v]!;
+  if (!(segmentLength > 0) || v + 1 >= network.vertexStart[path + 1]!) {
+    out[2 * k] = lonLat[2 * v]!;
+    out[2 * k + 1] = lonLat[2 * v + 1]!;
+    return;
+  }
+  const f = Math.min(1, Math.max(0, (distanceM - cumM[v]!) / segmentLength));
+  out[2 * k] = lonLat[2 * v]! + f * (lonLat[2 * v + 2]! - lonLat[2 * v]!);
+  out[2 * k + 1] = lonLat[2 * v + 1]! + f * (lonLat[2 * v + 3]! - lonLat[2 * v + 1]!);
 }
 
 /**
