@@ -52,12 +52,14 @@ export const SCAN_MULTI_POLYGON = 6;
 export const VALUE_NONE = 0;
 /** A string of ASCII characters without escapes: its bytes are its characters. */
 export const VALUE_ASCII = 1;
-/** Any other string (escapes, or characters beyond ASCII). */
+/** A string with escapes (`\n`, `\u00e4`): decoded by JSON.parse. */
 export const VALUE_STRING = 2;
 export const VALUE_NUMBER = 3;
 export const VALUE_TRUE = 4;
 export const VALUE_FALSE = 5;
 export const VALUE_NULL = 6;
+/** A string without escapes with characters beyond ASCII: its bytes are its UTF-8. */
+export const VALUE_UTF8 = 7;
 
 /** A scanned FeatureCollection, column by column. */
 export interface GeoJsonScan {
@@ -285,8 +287,9 @@ class Scanner {
   valueStart: Uint32Array = new Uint32Array(4096);
   valueEnd: Uint32Array = new Uint32Array(4096);
 
-  /** Set by readString: the string had an escape or a byte beyond ASCII. */
+  /** Set by readString: the string had no escape and no byte beyond ASCII; no escape. */
   private stringPlain = true;
+  private stringEscaped = false;
   /** Set by readNumber: the value. */
   private number = 0;
 
@@ -622,7 +625,7 @@ class Scanner {
           this.at = at;
           this.readString();
           at = this.at;
-          kind = this.stringPlain ? VALUE_ASCII : VALUE_STRING;
+          kind = this.stringPlain ? VALUE_ASCII : this.stringEscaped ? VALUE_STRING : VALUE_UTF8;
         }
       } else {
         this.at = at;
@@ -963,6 +966,7 @@ class Scanner {
     if (bytes[at] !== QUOTE) throw NOT_CLEAN;
     at++;
     let plain = true;
+    let hasEscape = false;
     for (;;) {
       if (at >= end) throw NOT_CLEAN;
       const byte = bytes[at]!;
@@ -970,6 +974,7 @@ class Scanner {
       if (byte < 0x20) throw NOT_CLEAN;
       if (byte === BACKSLASH) {
         plain = false;
+        hasEscape = true;
         const escaped = bytes[at + 1];
         if (escaped === 0x75) {
           // \uXXXX
@@ -1008,6 +1013,7 @@ class Scanner {
     }
     this.at = at + 1;
     this.stringPlain = plain;
+    this.stringEscaped = hasEscape;
   }
 
   /** A key: its id (interned by its bytes). Keys with escapes are not clean. */
@@ -1185,7 +1191,7 @@ class Scanner {
     const byte = this.bytes[this.at];
     if (byte === QUOTE) {
       this.readString();
-      return this.stringPlain ? VALUE_ASCII : VALUE_STRING;
+      return this.stringPlain ? VALUE_ASCII : this.stringEscaped ? VALUE_STRING : VALUE_UTF8;
     }
     if (byte === MINUS || (byte !== undefined && byte >= ZERO && byte <= NINE)) {
       this.readNumber();
@@ -1254,9 +1260,11 @@ class Scanner {
 
 /** Bytes as text, one character per byte (number literals and ASCII strings). */
 function latin1(bytes: Uint8Array, start: number, end: number): string {
-  let text = "";
-  for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]!);
-  return text;
+  // One flat string, no string per character (short ones are the common case).
+  if (end - start <= 64) {
+    return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  }
+  return utf8Decoder.decode(bytes.subarray(start, end));
 }
 
 /**
@@ -1304,6 +1312,8 @@ export function scanLiteral(
       return latin1(scan.bytes, start + 1, end - 1);
     case VALUE_STRING:
       return JSON.parse(utf8Decoder.decode(scan.bytes.subarray(start, end))) as string;
+    case VALUE_UTF8:
+      return utf8Decoder.decode(scan.bytes.subarray(start + 1, end - 1));
     case VALUE_NUMBER: {
       // Small integers are common (ids, heights): no string on the way.
       const bytes = scan.bytes;

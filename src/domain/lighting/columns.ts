@@ -87,8 +87,8 @@ export function lampColumnsOf(
   const columns: LightingLampColumns = {
     count,
     lonLat: new Float64Array(2 * count),
-    id: lamps.map((lamp) => lamp.id),
-    ref: lamps.map((lamp) => lamp.ref ?? null),
+    id: (i) => lamps[i]!.id,
+    ref: (i) => lamps[i]!.ref ?? null,
     poleHeightM: new Float64Array(count),
     luminousFluxLm: new Float64Array(count),
     powerW: new Float64Array(count),
@@ -114,13 +114,13 @@ export function lampsOfColumns(columns: LightingLampColumns): LightingLamp[] {
   const known = (value: number) => (Number.isNaN(value) ? null : value);
   for (let i = 0; i < columns.count; i++) {
     const lamp: LightingLamp = {
-      id: columns.id[i]!,
+      id: columns.id(i),
       position: [columns.lonLat[2 * i]!, columns.lonLat[2 * i + 1]!],
       poleHeightM: known(columns.poleHeightM[i]!),
       luminousFluxLm: known(columns.luminousFluxLm[i]!),
       powerW: known(columns.powerW[i]!),
       status: LAMP_STATUS_CODES[columns.status[i]!]!,
-      ref: columns.ref[i]!,
+      ref: columns.ref(i),
     };
     const efficacy = known(columns.efficacyLmPerW[i]!);
     if (efficacy !== null) lamp.efficacyLmPerW = efficacy;

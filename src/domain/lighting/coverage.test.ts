@@ -21,6 +21,7 @@ const IDENTITY: LocalProjection = {
     out[2 * index] = x;
     out[2 * index + 1] = y;
   },
+  forwardAll: (lonLat, out, count) => out.set(lonLat.subarray(0, 2 * count)),
 };
 
 const MM = 4; // toBeCloseTo digits: |difference| < 0.5e-4 m

@@ -18,6 +18,7 @@ import {
   scanLiteral,
   VALUE_ASCII,
   VALUE_NONE,
+  VALUE_UTF8,
 } from "../import/geojson-scan";
 import {
   defaultPathClass,
@@ -33,20 +34,27 @@ import { LAMP_STATUS_CODES, type LightingLampColumns, type LightingPathColumns }
 
 type Scalar = string | number | boolean | null | undefined;
 
+/** Strings cached per slot of a FieldReader (a power of two). */
+const CACHE_SIZE = 64;
+
 /**
  * The values of a few keys, feature by feature: load(f) finds feature f's properties of
- * those keys in one pass over its properties, value(slot) decodes one. Equal ASCII strings
- * in a row are decoded once per key (a lamp file repeats "node" and "street_lamp" tens of
- * thousands of times).
+ * those keys in one pass over its properties, value(slot) decodes one. Strings are decoded
+ * once per distinct bytes (as far as a small cache per key holds them): a lamp file repeats
+ * "node" and "street_lamp" tens of thousands of times, a path file a few highway values.
  */
 class FieldReader {
   /** Per key id of the scan: the slot of the reader, or -1. */
   private readonly slotOfKey: Int8Array;
+  /** Per slot: the slot that reads the same key, or -1. */
+  private readonly duplicates: number[];
   /** Per slot: the property index in the loaded feature, or -1. */
   private readonly found: Int32Array;
-  private readonly lastStart: Int32Array;
-  private readonly lastEnd: Int32Array;
-  private readonly lastText: string[];
+  /** Per slot and cache entry: the hash and bytes (as a range of the file) of a string. */
+  private readonly cacheHash: Int32Array;
+  private readonly cacheStart: Int32Array;
+  private readonly cacheEnd: Int32Array;
+  private readonly cacheText: string[];
 
   /** `names[slot]`: the key read into that slot (null: none). */
   constructor(
@@ -56,7 +64,7 @@ class FieldReader {
     this.slotOfKey = new Int8Array(scan.keys.length).fill(-1);
     names.forEach((name, slot) => {
       const key = name === null ? -1 : scan.keys.indexOf(name);
-      // The first slot of a key that is read twice (a field mapped to "@id", say) keeps it.
+      // The first slot of a key that is read twice (a field mapped to "highway", say) keeps it.
       if (key >= 0 && this.slotOfKey[key] === -1) this.slotOfKey[key] = slot;
     });
     this.duplicates = names.map((name, slot) => {
@@ -64,13 +72,11 @@ class FieldReader {
       return first >= 0 && first !== slot ? first : -1;
     });
     this.found = new Int32Array(names.length).fill(-1);
-    this.lastStart = new Int32Array(names.length).fill(-1);
-    this.lastEnd = new Int32Array(names.length).fill(-1);
-    this.lastText = names.map(() => "");
+    this.cacheHash = new Int32Array(names.length * CACHE_SIZE);
+    this.cacheStart = new Int32Array(names.length * CACHE_SIZE).fill(-1);
+    this.cacheEnd = new Int32Array(names.length * CACHE_SIZE);
+    this.cacheText = new Array<string>(names.length * CACHE_SIZE).fill("");
   }
-
-  /** Per slot: the slot that reads the same key, or -1. */
-  private readonly duplicates: number[];
 
   load(f: number): void {
     const { found, slotOfKey } = this;
@@ -92,23 +98,42 @@ class FieldReader {
     const kind = scan.valueKind[k]!;
     const start = scan.valueStart[k]!;
     const end = scan.valueEnd[k]!;
-    if (kind !== VALUE_ASCII) return scanLiteral(scan, kind, start, end);
-    if (this.sameAsLast(slot, start, end)) return this.lastText[slot]!;
+    if (kind !== VALUE_ASCII && kind !== VALUE_UTF8) return scanLiteral(scan, kind, start, end);
+    const bytes = scan.bytes;
+    let hash = 0;
+    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + bytes[i]!) | 0;
+    const entry = slot * CACHE_SIZE + (hash & (CACHE_SIZE - 1));
+    const cached = this.cacheStart[entry]!;
+    if (
+      cached >= 0 &&
+      this.cacheHash[entry] === hash &&
+      this.cacheEnd[entry]! - cached === end - start
+    ) {
+      let same = true;
+      for (let i = 0; same && i < end - start; i++) same = bytes[start + i] === bytes[cached + i];
+      if (same) return this.cacheText[entry]!;
+    }
     const text = scanLiteral(scan, kind, start, end) as string;
-    this.lastStart[slot] = start;
-    this.lastEnd[slot] = end;
-    this.lastText[slot] = text;
+    this.cacheHash[entry] = hash;
+    this.cacheStart[entry] = start;
+    this.cacheEnd[entry] = end;
+    this.cacheText[entry] = text;
     return text;
   }
+}
 
-  private sameAsLast(slot: number, start: number, end: number): boolean {
-    const last = this.lastStart[slot]!;
-    const length = end - start;
-    if (last < 0 || this.lastEnd[slot]! - last !== length) return false;
-    const bytes = this.scan.bytes;
-    for (let i = 0; i < length; i++) if (bytes[start + i] !== bytes[last + i]) return false;
-    return true;
-  }
+/** `parse` of a value, once per distinct string (numbers and the rest are parsed each time). */
+function memoised<T>(parse: (value: Scalar) => T): (value: Scalar) => T {
+  const known = new Map<string, T>();
+  return (value) => {
+    if (typeof value !== "string") return parse(value);
+    let result = known.get(value);
+    if (result === undefined) {
+      result = parse(value);
+      known.set(value, result);
+    }
+    return result;
+  };
 }
 
 /** Slots of every reader: the keys featureId (inputs.ts) reads. */
@@ -140,12 +165,18 @@ export function scanPropertyNames(
   include: ((f: number) => boolean) | null,
   sample = 2000,
 ): string[] {
-  const features: number[] = [];
-  for (let f = 0; f < scan.featureCount; f++) if (include === null || include(f)) features.push(f);
+  let included = scan.featureCount;
+  if (include !== null) {
+    included = 0;
+    for (let f = 0; f < scan.featureCount; f++) if (include(f)) included++;
+  }
   const counts = new Map<number, number>();
-  const step = Math.max(1, Math.floor(features.length / sample));
-  for (let i = 0; i < features.length; i += step) {
-    const f = features[i]!;
+  const step = Math.max(1, Math.floor(included / sample));
+  // Every step-th of the included features, as propertyNames samples the list it is given.
+  let position = 0;
+  for (let f = 0; f < scan.featureCount; f++) {
+    if (include !== null && !include(f)) continue;
+    if (position++ % step !== 0) continue;
     for (let k = scan.propertyStart[f]!; k < scan.propertyStart[f + 1]!; k++) {
       const key = scan.propertyKey[k]!;
       counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -203,6 +234,7 @@ export function pathsFromScan(
     "footway",
   ]);
   const knownClasses = new Set(options.pathClasses.classes.map((entry) => entry.id));
+  const litOf = memoised(parseLit);
   const { geometryType, featurePart, partVertex } = scan;
   const source = scan.lonLat;
 
@@ -244,7 +276,7 @@ export function pathsFromScan(
       tags.footway = fields.value(FOOTWAY);
       featureClass = defaultPathClass(tags, options.pathClasses);
     }
-    const featureLit = litField === null ? "unknown" : parseLit(fields.value(LIT));
+    const featureLit = litField === null ? "unknown" : litOf(fields.value(LIT));
     const named = fields.value(NAME);
     const featureName =
       named === undefined || named === null || named === "" ? null : String(named);
@@ -327,6 +359,8 @@ export function lampsFromScan(
     mapping.ref ?? null,
   ]);
   const leftOut: LeftOut[] = [];
+  const measureOf = memoised((value) => parseMeasure(value) ?? Number.NaN);
+  const statusOf = memoised((value) => LAMP_STATUS_CODES.indexOf(parseLampStatus(value)));
   // Columns for every feature, cut to the lamps at the end.
   const size = scan.featureCount;
   const lonLat = new Float64Array(2 * size);
@@ -334,8 +368,7 @@ export function lampsFromScan(
   const luminousFluxLm = new Float64Array(size);
   const powerW = new Float64Array(size);
   const status = new Uint8Array(size);
-  const id: string[] = [];
-  const ref: (string | null)[] = [];
+  const feature = new Uint32Array(size);
   let i = 0;
   for (let f = 0; f < size; f++) {
     const type = geometryType[f]!;
@@ -360,13 +393,11 @@ export function lampsFromScan(
     const vertex = partVertex[featurePart[f]!]!;
     lonLat[2 * i] = scan.lonLat[2 * vertex]!;
     lonLat[2 * i + 1] = scan.lonLat[2 * vertex + 1]!;
-    poleHeightM[i] = parseMeasure(fields.value(HEIGHT)) ?? Number.NaN;
-    luminousFluxLm[i] = parseMeasure(fields.value(FLUX)) ?? Number.NaN;
-    powerW[i] = parseMeasure(fields.value(POWER)) ?? Number.NaN;
-    status[i] = LAMP_STATUS_CODES.indexOf(parseLampStatus(fields.value(STATUS)));
-    const lampRef = fields.value(REF);
-    ref.push(lampRef === undefined || lampRef === null || lampRef === "" ? null : String(lampRef));
-    id.push(scanId(scan, fields, f));
+    poleHeightM[i] = measureOf(fields.value(HEIGHT));
+    luminousFluxLm[i] = measureOf(fields.value(FLUX));
+    powerW[i] = measureOf(fields.value(POWER));
+    status[i] = statusOf(fields.value(STATUS));
+    feature[i] = f;
     i++;
   }
   const cut = <T extends Float64Array | Uint8Array>(column: T, length: number): T =>
@@ -374,8 +405,17 @@ export function lampsFromScan(
   const lamps: LightingLampColumns = {
     count: i,
     lonLat: cut(lonLat, 2 * i),
-    id,
-    ref,
+    // Ids and refs when asked for: a coverage run names no lamp.
+    id: (lamp) => {
+      const f = feature[lamp]!;
+      fields.load(f);
+      return scanId(scan, fields, f);
+    },
+    ref: (lamp) => {
+      fields.load(feature[lamp]!);
+      const ref = fields.value(REF);
+      return ref === undefined || ref === null || ref === "" ? null : String(ref);
+    },
     poleHeightM: cut(poleHeightM, i),
     luminousFluxLm: cut(luminousFluxLm, i),
     powerW: cut(powerW, i),

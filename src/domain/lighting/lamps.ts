@@ -13,6 +13,7 @@ import {
   reachM,
 } from "./photometry";
 import type { LocalProjection } from "./projection";
+import { SegmentGrid } from "./segment-grid";
 import type { LightingLamp, LightingLampColumns, NewLamp } from "./types";
 
 /** LightingLampColumns.status codes (types.ts LAMP_STATUS_CODES). */
@@ -101,13 +102,18 @@ export class LampTable {
   offReason = new Uint8Array(0);
   /** Bit 1: height assumed; bit 2: flux assumed; bit 4: added by a scenario. */
   flags = new Uint8Array(0);
-  ids: string[] = [];
-  refs: (string | null)[] = [];
+  /** The inventory (lamp i is its lamp inventoryIndex[i]), then added lamps' ids. */
+  private inventory: LightingLampColumns | null = null;
+  private inventoryIndex = new Uint32Array(0);
+  private readonly addedIds: string[] = [];
   /** Broken-lamp reports linked to a lamp, by lamp index. */
   readonly reportIds = new Map<number, string[]>();
   maxRadiusM = 0;
   maxReachM = 0;
   private pointIndex: Flatbush | null = null;
+  /** A grid of the lamps for nearestDistanceM, and the lamp count it was made for. */
+  private pointGrid: SegmentGrid | null = null;
+  private pointGridCount = 0;
   private resolved: ResolvedLamp[] | null = null;
 
   constructor(
@@ -159,7 +165,6 @@ export class LampTable {
     const reach = reachPerHeight * poleHeightM;
     this.lonLat[2 * i] = lon;
     this.lonLat[2 * i + 1] = lat;
-    this.projection.forwardInto(lon, lat, this.xy, i);
     this.heightM[i] = poleHeightM;
     this.fluxLm[i] = flux ?? fluxForHeight(poleHeightM, defaults);
     this.radiusM[i] = radius;
@@ -183,8 +188,7 @@ export class LampTable {
     this.reserve(present);
     const reachPerHeight = reachM(this.settings.distribution, 1);
     const { lonLat, poleHeightM, luminousFluxLm, powerW, efficacyLmPerW } = lamps;
-    const ids: string[] = new Array(present);
-    const refs: (string | null)[] = new Array(present);
+    const inventoryIndex = new Uint32Array(present);
     let i = 0;
     for (let k = 0; k < lamps.count; k++) {
       if (status[k] === REMOVED) continue;
@@ -200,12 +204,12 @@ export class LampTable {
         false,
         reachPerHeight,
       );
-      ids[i] = lamps.id[k]!;
-      refs[i] = lamps.ref[k] ?? null;
+      inventoryIndex[i] = k;
       i++;
     }
-    this.ids = ids;
-    this.refs = refs;
+    this.projection.forwardAll(this.lonLat, this.xy, present);
+    this.inventory = lamps;
+    this.inventoryIndex = inventoryIndex;
     this.count = present;
     this.resolved = null;
     this.pointIndex = null;
@@ -234,13 +238,31 @@ export class LampTable {
         true,
         reachPerHeight,
       );
-      this.ids.push(lamp.id ?? `added-${i}`);
-      this.refs.push(null);
+      this.projection.forwardInto(position[0]!, position[1]!, this.xy, i);
+      this.addedIds.push(lamp.id ?? `added-${i}`);
     }
     this.count = total;
     this.resolved = null;
     this.pointIndex = null;
     return first;
+  }
+
+  /** Lamp i's id: the inventory's, or an added lamp's. */
+  idOf(i: number): string {
+    const inventory = this.inventory;
+    if (inventory !== null && i < this.inventoryIndex.length) {
+      return inventory.id(this.inventoryIndex[i]!);
+    }
+    return this.addedIds[i - this.inventoryIndex.length]!;
+  }
+
+  /** Lamp i's inventory number (null for added lamps). */
+  refOf(i: number): string | null {
+    const inventory = this.inventory;
+    if (inventory !== null && i < this.inventoryIndex.length) {
+      return inventory.ref(this.inventoryIndex[i]!);
+    }
+    return null;
   }
 
   isAdded(i: number): boolean {
@@ -270,8 +292,8 @@ export class LampTable {
     const lamps: ResolvedLamp[] = [];
     for (let i = 0; i < this.count; i++) {
       lamps.push({
-        id: this.ids[i]!,
-        ref: this.refs[i]!,
+        id: this.idOf(i),
+        ref: this.refOf(i),
         position: [this.lonLat[2 * i]!, this.lonLat[2 * i + 1]!],
         poleHeightM: this.heightM[i]!,
         luminousFluxLm: this.fluxLm[i]!,
@@ -306,6 +328,46 @@ export class LampTable {
     index.finish();
     this.pointIndex = index;
     return index;
+  }
+
+  /**
+   * The distance from a projected point to the nearest lamp within maxM that passes
+   * `accept`, or null: what nearest() finds, through a grid of the lamps (made on first use,
+   * far cheaper than the point index for the few gaps a summary names).
+   */
+  nearestDistanceM(
+    x: number,
+    y: number,
+    maxM: number,
+    accept: (i: number) => boolean,
+  ): number | null {
+    if (this.count === 0) return null;
+    if (this.pointGrid === null || this.pointGridCount !== this.count) {
+      const boxes = new Float64Array(4 * this.count);
+      for (let i = 0; i < this.count; i++) {
+        boxes[4 * i] = boxes[4 * i + 2] = this.xy[2 * i]!;
+        boxes[4 * i + 1] = boxes[4 * i + 3] = this.xy[2 * i + 1]!;
+      }
+      this.pointGrid = new SegmentGrid(boxes, this.count);
+      this.pointGridCount = this.count;
+    }
+    const grid = this.pointGrid;
+    const found = grid.collect(x - maxM, y - maxM, x + maxM, y + maxM);
+    const xy = this.xy;
+    const limit = maxM * maxM;
+    let best = -1;
+    let bestSquared = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < found; k++) {
+      const i = grid.found[k]!;
+      const dx = x - xy[2 * i]!;
+      const dy = y - xy[2 * i + 1]!;
+      const squared = dx * dx + dy * dy;
+      if (squared <= limit && squared < bestSquared && accept(i)) {
+        bestSquared = squared;
+        best = i;
+      }
+    }
+    return best < 0 ? null : Math.hypot(xy[2 * best]! - x, xy[2 * best + 1]! - y);
   }
 
   /** The nearest lamp to a projected point within maxM that passes `accept`, or -1. */

@@ -415,6 +415,31 @@ describe("gaps", () => {
     expect(result.gaps[1]!.reasons.nearestWorkingLampM).toBeCloseTo(50, 3);
     expect(result.gaps[0]!.reasons.lit).toBe("no");
   });
+
+  it("the first few of a seeded city are the first few of all of them, in the same order", () => {
+    const city = seededCityNetwork({ seed: 7, sideM: 1500 });
+    const pathClasses = pathClassesData as PathClassesFile;
+    const { paths } = pathsFromFeatures(city.paths.features, { pathClasses });
+    const { lamps } = lampsFromFeatures(city.lamps.features);
+    const all = createLightingModel({ paths, lamps }, { classes: CLASSES, maxGaps: 100_000 });
+    const allGaps = all.coverage();
+    expect(allGaps.gaps.length).toBe(allGaps.gapCount);
+    expect(allGaps.gapCount).toBeGreaterThan(40);
+    for (const maxGaps of [1, 5, 20]) {
+      const few = createLightingModel({ paths, lamps }, { classes: CLASSES, maxGaps }).coverage();
+      expect(few.gapCount).toBe(allGaps.gapCount);
+      expect(few.gaps).toEqual(allGaps.gaps.slice(0, maxGaps));
+    }
+    // Worst first, by the rule (a check of the full list, not of the code's own order).
+    for (let k = 1; k < allGaps.gaps.length; k++) {
+      const [a, b] = [allGaps.gaps[k - 1]!, allGaps.gaps[k]!];
+      expect(
+        a.score > b.score ||
+          (a.score === b.score &&
+            (a.pathIndex < b.pathIndex || (a.pathIndex === b.pathIndex && a.startM < b.startM))),
+      ).toBe(true);
+    }
+  });
 });
 
 describe("priority areas", () => {

@@ -40,6 +40,7 @@ import {
 import { LampTable, type ResolvedLamp, resolveLampValues } from "./lamps";
 import {
   buildNetwork,
+  circleIntervalsInto,
   distanceToStretchM,
   forEachCircleInterval,
   type Network,
@@ -317,6 +318,41 @@ function finishTotals(totals: LengthTotals): void {
 }
 
 /**
+ * The pieces of path p between a and b, which no lamp lights: dark where a dark report's
+ * interval covers them (dark rows from `darkCursor` to `darkTo`), else `unlitState`. Returns
+ * the cursor for the next stretch of the same path.
+ */
+function unlitPieces(
+  pieces: PieceColumns,
+  p: number,
+  a: number,
+  b: number,
+  unlitState: number,
+  dark: GroupedIntervals,
+  darkCursor: number,
+  darkTo: number,
+): number {
+  let position = a;
+  while (darkCursor < darkTo && dark.end[darkCursor]! <= position) darkCursor++;
+  for (let d = darkCursor; d < darkTo && dark.start[d]! < b; d++) {
+    const ds = Math.max(dark.start[d]!, position);
+    const de = Math.min(dark.end[d]!, b);
+    if (ds > position) pieces.push(p, position, ds, unlitState);
+    pieces.push(p, ds, de, STATE_DARK);
+    position = de;
+  }
+  if (position < b) pieces.push(p, position, b, unlitState);
+  return darkCursor;
+}
+
+/** A copy of `array` with room for `size` elements. */
+function grown<T extends Float64Array | Uint32Array>(array: T, size: number): T {
+  const next = new (array.constructor as new (n: number) => T)(size);
+  next.set(array);
+  return next;
+}
+
+/**
  * The box of the paths and lamps, checking on the way what a programmer must not pass:
  * paths with fewer than 2 positions, coordinates that are not finite numbers.
  */
@@ -357,7 +393,7 @@ function boundsOfInput(
     const y = lonLat[2 * i + 1]!;
     if (!(x - x === 0 && y - y === 0)) {
       throw new Error(
-        `createLightingModel: lamps[${i}] (${lamps.id[i]}) has a non-finite position`,
+        `createLightingModel: lamps[${i}] (${lamps.id(i)}) has a non-finite position`,
       );
     }
     if (x < west) west = x;
@@ -479,20 +515,33 @@ class Model implements LightingModel {
     this.pathTargetAvgLux = new Float64Array(pathCount);
     this.pathLit = new Array<LitValue>(pathCount);
     const pClassIndex = new Map(classes.pClasses.map((entry, index) => [entry.id, index]));
+    // Per class key (a handful): importance, target class and its average.
+    const keyImportance: number[] = [];
+    const keyTarget: number[] = [];
+    let previousClass: string | null | undefined;
+    let k = -1;
     for (let p = 0; p < pathCount; p++) {
       const pathClass = paths.pathClass[p]!;
-      const key = pathClass ?? UNCLASSIFIED;
-      let k = keys.get(key);
-      if (k === undefined) {
-        k = this.classKeys.length;
-        keys.set(key, k);
-        this.classKeys.push(key);
+      if (pathClass !== previousClass) {
+        previousClass = pathClass;
+        const key = pathClass ?? UNCLASSIFIED;
+        const known = keys.get(key);
+        if (known === undefined) {
+          k = this.classKeys.length;
+          keys.set(key, k);
+          this.classKeys.push(key);
+          const target = targetOf(classes, pathClass);
+          keyImportance.push(target.importance);
+          keyTarget.push(
+            target.targetClass === null ? -1 : (pClassIndex.get(target.targetClass) ?? -1),
+          );
+        } else {
+          k = known;
+        }
       }
       this.pathClassKey[p] = k;
-      const target = targetOf(classes, pathClass);
-      this.pathImportance[p] = target.importance;
-      const targetIndex =
-        target.targetClass === null ? -1 : (pClassIndex.get(target.targetClass) ?? -1);
+      this.pathImportance[p] = keyImportance[k]!;
+      const targetIndex = keyTarget[k]!;
       this.pathTarget[p] = targetIndex;
       this.pathTargetAvgLux[p] = targetIndex < 0 ? 0 : classes.pClasses[targetIndex]!.averageLux;
       this.pathLit[p] = paths.lit[p]!;
@@ -537,21 +586,19 @@ class Model implements LightingModel {
     // Every lamp's intervals, then the union of the working ones.
     const columns = new IntervalColumns(Math.max(1024, this.table.count * 4));
     const table = this.table;
-    let lampIndex = 0;
-    const collect = (path: number, start: number, end: number) =>
-      columns.push(path, start, end, lampIndex);
-    for (; lampIndex < table.count; lampIndex++) {
-      forEachCircleInterval(
+    for (let i = 0; i < table.count; i++) {
+      circleIntervalsInto(
         this.network,
-        table.xy[2 * lampIndex]!,
-        table.xy[2 * lampIndex + 1]!,
-        table.radiusM[lampIndex]!,
-        collect,
+        table.xy[2 * i]!,
+        table.xy[2 * i + 1]!,
+        table.radiusM[i]!,
+        columns,
+        i,
       );
     }
     const rawGrouped = groupByPath(columns, pathCount);
     this.raw = new PathIntervals(rawGrouped);
-    this.lit = new PathIntervals(this.unionGrouped(rawGrouped, (lamp) => table.on[lamp] === 1));
+    this.lit = new PathIntervals(this.unionGrouped(rawGrouped, table.on));
 
     // Dark reports: the path within darkReportRadiusM of the report (a line: of its vertices
     // and points every half radius along it).
@@ -592,11 +639,12 @@ class Model implements LightingModel {
     // A map of ids and refs, made on first use and when lamps were added since.
     if (this.lampLookup === null || this.lampLookupCount !== this.table.count) {
       const lookup = new Map<string, number>();
-      const { ids, refs, count } = this.table;
+      const table = this.table;
+      const count = table.count;
       for (let i = count - 1; i >= 0; i--) {
-        const ref = refs[i];
-        if (ref !== null && ref !== undefined) lookup.set(`ref:${ref}`, i);
-        lookup.set(`id:${ids[i]}`, i);
+        const ref = table.refOf(i);
+        if (ref !== null) lookup.set(`ref:${ref}`, i);
+        lookup.set(`id:${table.idOf(i)}`, i);
       }
       this.lampLookup = lookup;
       this.lampLookupCount = count;
@@ -637,30 +685,32 @@ class Model implements LightingModel {
     return points;
   }
 
-  private unionGrouped(
-    grouped: GroupedIntervals,
-    keep: ((tag: number) => boolean) | null,
-  ): GroupedIntervals {
+  /** Per path, the union of the intervals (of lamps that are on, when `on` is given). */
+  private unionGrouped(grouped: GroupedIntervals, on: Uint8Array | null): GroupedIntervals {
     const pathCount = this.network.pathCount;
     const offset = new Uint32Array(pathCount + 1);
-    const out = { start: [] as number[], end: [] as number[] };
+    const start = new Float64Array(grouped.start.length);
+    const end = new Float64Array(grouped.start.length);
+    let count = 0;
     for (let p = 0; p < pathCount; p++) {
-      unionInto(
+      count = unionInto(
         grouped.start,
         grouped.end,
         grouped.tag,
         grouped.offset[p]!,
         grouped.offset[p + 1]!,
-        keep,
-        out,
+        on,
+        start,
+        end,
+        count,
       );
-      offset[p + 1] = out.start.length;
+      offset[p + 1] = count;
     }
     return {
       offset,
-      start: Float64Array.from(out.start),
-      end: Float64Array.from(out.end),
-      tag: new Uint32Array(out.start.length),
+      start: start.slice(0, count),
+      end: end.slice(0, count),
+      tag: new Uint32Array(count),
     };
   }
 
@@ -683,31 +733,22 @@ class Model implements LightingModel {
     for (let p = 0; p < pathCount; p++) {
       const length = this.network.pathLengthM[p]!;
       const unlitState = this.tagState(p);
-      const darkFrom = dark.offset[p]!;
       const darkTo = dark.offset[p + 1]!;
-      let darkCursor = darkFrom;
-      const unlit = (a: number, b: number) => {
-        let position = a;
-        while (darkCursor < darkTo && dark.end[darkCursor]! <= position) darkCursor++;
-        for (let d = darkCursor; d < darkTo && dark.start[d]! < b; d++) {
-          const ds = Math.max(dark.start[d]!, position);
-          const de = Math.min(dark.end[d]!, b);
-          if (ds > position) pieces.push(p, position, ds, unlitState);
-          pieces.push(p, ds, de, STATE_DARK);
-          position = de;
-        }
-        if (position < b) pieces.push(p, position, b, unlitState);
-      };
+      let darkCursor = dark.offset[p]!;
       this.lit.view(p, lit);
       let position = 0;
       for (let i = lit.from; i < lit.to; i++) {
         const s = lit.start[i]!;
         const e = lit.end[i]!;
-        if (s > position) unlit(position, s);
+        if (s > position) {
+          darkCursor = unlitPieces(pieces, p, position, s, unlitState, dark, darkCursor, darkTo);
+        }
         pieces.push(p, Math.max(s, position), e, STATE_LIT_BY_LAMP);
         if (e > position) position = e;
       }
-      if (position < length) unlit(position, length);
+      if (position < length) {
+        unlitPieces(pieces, p, position, length, unlitState, dark, darkCursor, darkTo);
+      }
       offset[p + 1] = pieces.count;
     }
     this.pieces = pieces;
@@ -869,38 +910,92 @@ class Model implements LightingModel {
   private findGaps(pieces: PathPieces): { gaps: DarkGap[]; gapCount: number } {
     const wanted = new Uint8Array(PIECE_STATES.length);
     for (const state of this.settings.gapStates) wanted[PIECE_STATES.indexOf(state)] = 1;
-    const found: { p: number; start: number; end: number; byState: Float64Array; score: number }[] =
-      [];
+    // The gaps as columns (a city has thousands): path, start, end, score, length per state.
+    const states = PIECE_STATES.length;
+    let capacity = 1024;
+    let gapPath = new Uint32Array(capacity);
+    let gapStart = new Float64Array(capacity);
+    let gapEnd = new Float64Array(capacity);
+    let gapScore = new Float64Array(capacity);
+    let gapByState = new Float64Array(capacity * states);
+    let count = 0;
+    const { pathIndex, startM, endM, state } = pieces;
+    const minGapM = this.settings.minGapM;
     let i = 0;
     while (i < pieces.count) {
-      if (wanted[pieces.state[i]!] !== 1) {
+      if (wanted[state[i]!] !== 1) {
         i++;
         continue;
       }
-      const p = pieces.pathIndex[i]!;
-      const start = pieces.startM[i]!;
-      const byState = new Float64Array(PIECE_STATES.length);
+      const p = pathIndex[i]!;
+      const start = startM[i]!;
+      if (count === capacity) {
+        capacity *= 2;
+        gapPath = grown(gapPath, capacity);
+        gapStart = grown(gapStart, capacity);
+        gapEnd = grown(gapEnd, capacity);
+        gapScore = grown(gapScore, capacity);
+        gapByState = grown(gapByState, capacity * states);
+      }
       let end = start;
       while (
         i < pieces.count &&
-        pieces.pathIndex[i] === p &&
-        wanted[pieces.state[i]!] === 1 &&
-        pieces.startM[i] === end
+        pathIndex[i] === p &&
+        wanted[state[i]!] === 1 &&
+        startM[i] === end
       ) {
-        byState[pieces.state[i]!]! += pieces.endM[i]! - pieces.startM[i]!;
-        end = pieces.endM[i]!;
+        gapByState[count * states + state[i]!]! += endM[i]! - startM[i]!;
+        end = endM[i]!;
         i++;
       }
       const length = end - start;
-      if (length >= this.settings.minGapM) {
-        found.push({ p, start, end, byState, score: length * this.pathImportance[p]! });
+      if (length >= minGapM) {
+        gapPath[count] = p;
+        gapStart[count] = start;
+        gapEnd[count] = end;
+        gapScore[count] = length * this.pathImportance[p]!;
+        count++;
+      } else {
+        for (let k = 0; k < states; k++) gapByState[count * states + k] = 0;
       }
     }
-    found.sort((a, b) => b.score - a.score || a.p - b.p || a.start - b.start);
-    const gaps = found
-      .slice(0, this.settings.maxGaps)
-      .map((gap, index) => this.describeGap(gap, index + 1));
-    return { gaps, gapCount: found.length };
+    // Worst first: score, then path, then start (a total order, so any correct sort agrees).
+    const before = (a: number, b: number) =>
+      gapScore[b]! - gapScore[a]! || gapPath[a]! - gapPath[b]! || gapStart[a]! - gapStart[b]!;
+    const listed = Math.min(count, this.settings.maxGaps);
+    let order: number[];
+    if (listed > 0 && listed * 8 < count) {
+      // Only the first few are described: keep the best `listed` while going through them.
+      order = [];
+      for (let g = 0; g < count; g++) {
+        if (order.length === listed && before(g, order[listed - 1]!) >= 0) continue;
+        let at = order.length === listed ? listed - 1 : order.length;
+        while (at > 0 && before(g, order[at - 1]!) < 0) {
+          order[at] = order[at - 1]!;
+          at--;
+        }
+        order[at] = g;
+      }
+    } else {
+      order = Array.from({ length: count }, (_, g) => g).sort(before);
+    }
+    const gaps: DarkGap[] = [];
+    for (let rank = 0; rank < listed; rank++) {
+      const g = order[rank]!;
+      gaps.push(
+        this.describeGap(
+          {
+            p: gapPath[g]!,
+            start: gapStart[g]!,
+            end: gapEnd[g]!,
+            byState: gapByState.subarray(g * states, (g + 1) * states),
+            score: gapScore[g]!,
+          },
+          rank + 1,
+        ),
+      );
+    }
+    return { gaps, gapCount: count };
   }
 
   private describeGap(
@@ -913,16 +1008,12 @@ class Model implements LightingModel {
     projectedAt(this.network, p, (start + end) / 2, middle);
     // Nearest working lamp to the middle of the gap.
     const table = this.table;
-    const nearest = table.nearest(
+    const nearestWorkingLampM = table.nearestDistanceM(
       middle[0]!,
       middle[1]!,
       NEAREST_LAMP_SEARCH_M,
       (i) => table.on[i] === 1,
     );
-    const nearestWorkingLampM =
-      nearest < 0
-        ? null
-        : Math.hypot(table.xy[2 * nearest]! - middle[0]!, table.xy[2 * nearest + 1]! - middle[1]!);
     // Lamps whose circle reaches into the gap but are off.
     const offLampIds: string[] = [];
     const reportedBrokenLampIds: string[] = [];
@@ -933,9 +1024,9 @@ class Model implements LightingModel {
       if (table.on[lamp] === 1 || seen.has(lamp)) continue;
       if (raw.end[i]! > start && raw.start[i]! < end) {
         seen.add(lamp);
-        offLampIds.push(table.ids[lamp]!);
+        offLampIds.push(table.idOf(lamp));
         if (table.offBecause(lamp) === "reported_broken")
-          reportedBrokenLampIds.push(table.ids[lamp]!);
+          reportedBrokenLampIds.push(table.idOf(lamp));
       }
     }
     const darkReportIds: string[] = [];

@@ -5,6 +5,7 @@
  * two distances, distances from a point to a stretch of path.
  */
 import type { Position } from "geojson";
+import { IntervalColumns } from "./intervals";
 import type { LocalProjection } from "./projection";
 import { SegmentGrid } from "./segment-grid";
 import type { LightingPathColumns } from "./types";
@@ -42,9 +43,8 @@ export function buildNetwork(paths: LightingPathColumns, projection: LocalProjec
   const pathLengthM = new Float64Array(pathCount);
   const segmentVertex = new Uint32Array(Math.max(0, vertexCount - pathCount));
   const segmentPath = new Uint32Array(segmentVertex.length);
-  const forwardInto = projection.forwardInto;
   let segmentCount = 0;
-  for (let v = 0; v < vertexCount; v++) forwardInto(lonLat[2 * v]!, lonLat[2 * v + 1]!, xy, v);
+  projection.forwardAll(lonLat, xy, vertexCount);
   for (let p = 0; p < pathCount; p++) {
     const first = vertexStart[p]!;
     const last = vertexStart[p + 1]!;
@@ -98,18 +98,21 @@ export function buildNetwork(paths: LightingPathColumns, projection: LocalProjec
 export type IntervalVisitor = (path: number, startM: number, endM: number, segment: number) => void;
 
 /**
- * Visit the exact intersection of a circle (centre cx, cy, radius, metres) with every
- * segment: one interval per segment that the circle's interior crosses, as distances along
- * the segment's path. Where a circle covers a vertex the intervals of its two segments touch
- * exactly at the vertex's distance (both use cumM), so a union joins them. A circle that only
- * touches a segment (one common point) gives nothing.
+ * Append the exact intersection of a circle (centre cx, cy, radius, metres) with every
+ * segment to `out`: one interval per segment that the circle's interior crosses, as
+ * distances along the segment's path, tagged `tag` (a negative tag: the segment's index).
+ * Where a circle covers a vertex the intervals of its two segments touch exactly at the
+ * vertex's distance (both use cumM), so a union joins them. A circle that only touches a
+ * segment (one common point) gives nothing. No callback: the model collects every lamp's
+ * intervals with it, tens of thousands of circles in a row.
  */
-export function forEachCircleInterval(
+export function circleIntervalsInto(
   network: Network,
   cx: number,
   cy: number,
   radius: number,
-  visit: IntervalVisitor,
+  out: IntervalColumns,
+  tag: number,
 ): void {
   const grid = network.segmentIndex;
   if (grid === null || !(radius > 0)) return;
@@ -136,7 +139,39 @@ export function forEachCircleInterval(
     const t1 = along + half;
     if (t1 <= 0 || t0 >= length) continue;
     const base = cumM[a]!;
-    visit(segmentPath[s]!, t0 <= 0 ? base : base + t0, t1 >= length ? cumM[a + 1]! : base + t1, s);
+    out.push(
+      segmentPath[s]!,
+      t0 <= 0 ? base : base + t0,
+      t1 >= length ? cumM[a + 1]! : base + t1,
+      tag < 0 ? s : tag,
+    );
+  }
+}
+
+/** Intervals of one circle for forEachCircleInterval (a visitor must not call it again). */
+const circleScratch = new IntervalColumns(256);
+let circleScratchBusy = false;
+
+/** circleIntervalsInto, visiting each interval (path, start, end, segment) instead. */
+export function forEachCircleInterval(
+  network: Network,
+  cx: number,
+  cy: number,
+  radius: number,
+  visit: IntervalVisitor,
+): void {
+  // A visitor that asks again gets columns of its own.
+  const scratch = circleScratchBusy ? new IntervalColumns(64) : circleScratch;
+  const outer = scratch === circleScratch;
+  scratch.count = 0;
+  circleScratchBusy = true;
+  try {
+    circleIntervalsInto(network, cx, cy, radius, scratch, -1);
+    for (let i = 0; i < scratch.count; i++) {
+      visit(scratch.path[i]!, scratch.start[i]!, scratch.end[i]!, scratch.tag[i]!);
+    }
+  } finally {
+    if (outer) circleScratchBusy = false;
   }
 }
 

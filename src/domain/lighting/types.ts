@@ -101,8 +101,12 @@ export interface LightingLampColumns {
   count: number;
   /** WGS 84 positions: longitude at 2i, latitude at 2i + 1. */
   lonLat: Float64Array;
-  id: readonly string[];
-  ref: readonly (string | null)[];
+  /**
+   * Lamp i's id and inventory number. Functions, so a reader can make the strings only for
+   * the lamps someone asks about (a city's coverage names none of its 47,000 lamps).
+   */
+  id: (i: number) => string;
+  ref: (i: number) => string | null;
   poleHeightM: Float64Array;
   luminousFluxLm: Float64Array;
   powerW: Float64Array;
