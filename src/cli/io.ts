@@ -23,12 +23,23 @@ export type CommandOptions = Readonly<Record<string, unknown>>;
  * (`pointer` false: a file that cannot be read or written, where the help would not help).
  */
 export class CallProblem extends Error {
+  /** Marks a CallProblem of any copy of this module (the code-cached bundle has its own). */
+  readonly callProblem = true;
+
   constructor(
     message: string,
     readonly pointer = true,
   ) {
     super(message);
   }
+}
+
+/** A CallProblem, from this module or from another bundle's copy of it (entry.ts). */
+export function isCallProblem(error: unknown): error is CallProblem {
+  return (
+    error instanceof CallProblem ||
+    (error instanceof Error && (error as { callProblem?: unknown }).callProblem === true)
+  );
 }
 
 /** A readable reason for a failed file operation (the errno code), else the error's message. */

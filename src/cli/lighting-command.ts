@@ -57,6 +57,7 @@ import {
   textOption,
   writeOutput,
 } from "./io";
+import type { LightingLoaders } from "./lighting-loaders";
 
 const lightingClasses = lightingClassesData as LightingClassesFile;
 const pathClasses = pathClassesData as PathClassesFile;
@@ -169,6 +170,7 @@ async function readAll(
   scannable: ReadonlySet<string>,
   fromCrs: string | undefined,
   io: CommandOutput,
+  load: LightingLoaders,
 ): Promise<Inputs | null> {
   const results = new Map<string, ImportSuccess>();
   const scans = new Map<string, GeoJsonScan>();
@@ -187,12 +189,12 @@ async function readAll(
     // As importFile reads it when it is clean GeoJSON, without loading every importer.
     const clean =
       fromCrs === undefined && isGeoJsonName(file)
-        ? (await import("../domain/import/geojson-fast")).readCleanGeoJson(bytes)
+        ? (await load.geojsonFast()).readCleanGeoJson(bytes)
         : null;
     const result =
       clean ??
       (await (
-        await import("../domain/import")
+        await load.importer()
       ).importFile({
         name: file,
         bytes,
@@ -227,13 +229,15 @@ function isOsm(result: ImportSuccess): boolean {
 
 /**
  * Run `lykta lighting` with the positionals after the command and the options lykta.ts
- * parsed. Returns the exit status; throws a CallProblem for a mistake in the call (lykta.ts
- * prints it, as it prints any other error as a bug).
+ * parsed; `load` brings the importers a file may need (LIGHTING_LOADERS). Returns the exit
+ * status; throws a CallProblem for a mistake in the call (lykta.ts prints it, as it prints
+ * any other error as a bug).
  */
 export async function lightingCommand(
   positionals: readonly string[],
   options: CommandOptions,
   io: CommandOutput,
+  load: LightingLoaders,
 ): Promise<number> {
   // LYKTA_TIMING=1 prints when each step ends, in ms since the process started (benchmark
   // 8f's breakdown). `performance` is only touched then: it loads a module of its own.
@@ -270,7 +274,7 @@ export async function lightingCommand(
   // The CRS code (proj4) only for a file that needs it.
   const fromCrsName = text("from-crs");
   const fromCrs =
-    fromCrsName === undefined ? undefined : (await import("./crs-options")).inputCrs(fromCrsName);
+    fromCrsName === undefined ? undefined : (await load.crsOptions()).inputCrs(fromCrsName);
   const observationsFile = text("observations");
   const poiFile = text("poi");
   const areasFile = text("areas");
@@ -287,7 +291,7 @@ export async function lightingCommand(
   for (const file of [observationsFile, poiFile, areasFile]) {
     if (file !== undefined) scannable.delete(file);
   }
-  const inputs = await readAll(files, scannable, fromCrs, io);
+  const inputs = await readAll(files, scannable, fromCrs, io, load);
   mark("read and scan the files");
   if (inputs === null) return EXIT.invalid;
   if (inputs.rejected > 0) {
@@ -306,7 +310,7 @@ export async function lightingCommand(
   const featuresOf = (file: string): Feature<Geometry | null>[] =>
     inputs.results.get(file)!.features;
   const osmLayers = async (result: ImportSuccess) =>
-    (await import("../domain/import/osm")).splitOsmLayers(result.features);
+    (await load.osm()).splitOsmLayers(result.features);
   let paths: LightingPathColumns | LightingPath[];
   let notPaths: LeftOut[];
   let classFieldFound: boolean;

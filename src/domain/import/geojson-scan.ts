@@ -30,17 +30,13 @@
  * digits divided by a power of ten, both exact doubles, so one correctly rounded division
  * gives what JSON.parse gives; longer literals go through Number().
  */
+import { GEOMETRY_TYPES } from "./geojson-checks";
 
-/** Geometry types by code (`GeoJsonScan.geometryType`). */
-export const SCAN_GEOMETRY_TYPES = [
-  "",
-  "Point",
-  "MultiPoint",
-  "LineString",
-  "MultiLineString",
-  "Polygon",
-  "MultiPolygon",
-] as const;
+/**
+ * Geometry types by code (`GeoJsonScan.geometryType`): GeoJSON's, in geojson-checks.ts's
+ * order, without GeometryCollection (never clean); 0 is none.
+ */
+export const SCAN_GEOMETRY_TYPES: readonly string[] = ["", ...GEOMETRY_TYPES.slice(0, 6)];
 export const SCAN_POINT = 1;
 export const SCAN_MULTI_POINT = 2;
 export const SCAN_LINE_STRING = 3;
@@ -137,6 +133,9 @@ const KEY_CRS = 6;
 const KEY_BBOX = 7;
 const KEY_GEOMETRIES = 8;
 const KEY_PROTO = 9;
+
+/** Is known key `key` among the bits of readObject? */
+const has = (seen: number, key: number) => (seen & (1 << key)) !== 0;
 
 /** Exact powers of ten (10^22 is the largest exact double power of ten). */
 const POWERS_OF_TEN = new Float64Array(23);
@@ -306,25 +305,10 @@ class Scanner {
   scan(): void {
     const bytes = this.bytes;
     if (this.end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) this.at = 3;
-    this.expect(OPEN_BRACE);
-    let sawType = false;
-    let sawFeatures = false;
-    let sawCrs = false;
-    if (this.peek() === CLOSE_BRACE) throw NOT_CLEAN;
-    for (;;) {
-      const key = this.readKey();
-      this.expect(COLON);
-      if (key === KEY_TYPE) {
-        if (sawType) throw NOT_CLEAN;
-        sawType = true;
-        this.expectAsciiString(FEATURE_COLLECTION_BYTES);
-      } else if (key === KEY_FEATURES) {
-        if (sawFeatures) throw NOT_CLEAN;
-        sawFeatures = true;
-        this.readFeatures();
-      } else if (key === KEY_CRS) {
-        if (sawCrs) throw NOT_CLEAN;
-        sawCrs = true;
+    const seen = this.readObject((key) => {
+      if (key === KEY_TYPE) this.expectAsciiString(FEATURE_COLLECTION_BYTES);
+      else if (key === KEY_FEATURES) this.readFeatures();
+      else if (key === KEY_CRS) {
         // A crs member other than null makes the importer look at it.
         if (this.peek() !== 0x6e) throw NOT_CLEAN;
         this.skipValue(0);
@@ -339,13 +323,35 @@ class Scanner {
       } else {
         this.skipValue(0);
       }
-      const next = this.next();
-      if (next === CLOSE_BRACE) break;
-      if (next !== COMMA) throw NOT_CLEAN;
+    });
+    if (!has(seen, KEY_TYPE) || !has(seen, KEY_FEATURES) || this.featureCount === 0) {
+      throw NOT_CLEAN;
     }
-    if (!sawType || !sawFeatures || this.featureCount === 0) throw NOT_CLEAN;
     this.skipWhitespace();
     if (this.at !== this.end) throw NOT_CLEAN;
+  }
+
+  /**
+   * An object's members: `read(key)` reads each value (the colon is read). Returns the known
+   * keys (KNOWN_KEYS) it had, as bits; one of them twice is not clean (JSON.parse would keep
+   * the last).
+   */
+  private readObject(read: (key: number) => void): number {
+    this.expect(OPEN_BRACE);
+    if (this.peek() === CLOSE_BRACE) throw NOT_CLEAN;
+    let seen = 0;
+    for (;;) {
+      const key = this.readKey();
+      if (key < KNOWN_KEYS.length) {
+        if (has(seen, key)) throw NOT_CLEAN;
+        seen |= 1 << key;
+      }
+      this.expect(COLON);
+      read(key);
+      const next = this.next();
+      if (next === CLOSE_BRACE) return seen;
+      if (next !== COMMA) throw NOT_CLEAN;
+    }
   }
 
   private readFeatures(): void {
@@ -409,32 +415,13 @@ class Scanner {
       this.vertexCount = vertices;
       this.propertyCount = this.propertyStart[f]!;
     }
-    this.expect(OPEN_BRACE);
-    let sawType = false;
-    let sawGeometry = false;
-    let sawProperties = false;
-    let sawId = false;
-    if (this.peek() === CLOSE_BRACE) throw NOT_CLEAN;
-    for (;;) {
-      const key = this.readKey();
-      this.expect(COLON);
-      if (key === KEY_TYPE) {
-        if (sawType) throw NOT_CLEAN;
-        sawType = true;
-        this.expectAsciiString(FEATURE_BYTES);
-      } else if (key === KEY_GEOMETRY) {
-        if (sawGeometry) throw NOT_CLEAN;
-        sawGeometry = true;
-        this.readGeometry(f);
-      } else if (key === KEY_PROPERTIES) {
-        if (sawProperties) throw NOT_CLEAN;
-        sawProperties = true;
-        this.readProperties();
-      } else if (key === KEY_ID) {
-        if (sawId) throw NOT_CLEAN;
-        sawId = true;
-        this.readId(f);
-      } else if (
+    // Member by member (a layout the templates do not know).
+    const seen = this.readObject((key) => {
+      if (key === KEY_TYPE) this.expectAsciiString(FEATURE_BYTES);
+      else if (key === KEY_GEOMETRY) this.readGeometry(f);
+      else if (key === KEY_PROPERTIES) this.readProperties();
+      else if (key === KEY_ID) this.readId(f);
+      else if (
         key === KEY_BBOX ||
         key === KEY_COORDINATES ||
         key === KEY_GEOMETRIES ||
@@ -444,11 +431,8 @@ class Scanner {
       } else {
         this.skipValue(0);
       }
-      const next = this.next();
-      if (next === CLOSE_BRACE) break;
-      if (next !== COMMA) throw NOT_CLEAN;
-    }
-    if (!sawType || !sawGeometry) throw NOT_CLEAN;
+    });
+    if (!has(seen, KEY_TYPE) || !has(seen, KEY_GEOMETRY)) throw NOT_CLEAN;
     this.featureCount = f + 1;
     this.featurePart[f + 1] = this.partCount;
     this.propertyStart[f + 1] = this.propertyCount;
@@ -499,7 +483,6 @@ class Scanner {
 
   /** `"Point", "coordinates": [...] }` after a geometry's `"type":`; false as above. */
   private readTemplateGeometry(f: number): boolean {
-    this.skipWhitespace();
     const type = this.readGeometryType();
     const at = this.match(this.at, COORDINATES_MEMBER);
     if (at < 0) return false;
@@ -671,20 +654,12 @@ class Scanner {
   // ---- geometry ---------------------------------------------------------------------------
 
   private readGeometry(f: number): void {
-    this.expect(OPEN_BRACE);
     let type = 0;
-    let sawCoordinates = false;
-    if (this.peek() === CLOSE_BRACE) throw NOT_CLEAN;
-    for (;;) {
-      const key = this.readKey();
-      this.expect(COLON);
-      if (key === KEY_TYPE) {
-        if (type !== 0) throw NOT_CLEAN;
-        type = this.readGeometryType();
-      } else if (key === KEY_COORDINATES) {
-        // The type must come first (it says what the coordinates are), and only once.
-        if (type === 0 || sawCoordinates) throw NOT_CLEAN;
-        sawCoordinates = true;
+    const seen = this.readObject((key) => {
+      if (key === KEY_TYPE) type = this.readGeometryType();
+      else if (key === KEY_COORDINATES) {
+        // The type must come first: it says what the coordinates are.
+        if (type === 0) throw NOT_CLEAN;
         this.readCoordinates(type);
       } else if (
         key === KEY_BBOX ||
@@ -696,21 +671,26 @@ class Scanner {
       } else {
         this.skipValue(0);
       }
-      const next = this.next();
-      if (next === CLOSE_BRACE) break;
-      if (next !== COMMA) throw NOT_CLEAN;
-    }
-    if (!sawCoordinates) throw NOT_CLEAN;
+    });
+    if (!has(seen, KEY_COORDINATES)) throw NOT_CLEAN;
     this.geometryType[f] = type;
   }
 
   /** The code of a geometry type name as written (exact case; GeometryCollection: not clean). */
   private readGeometryType(): number {
-    const start = this.skipWhitespaceAt() + 1;
-    this.readString();
-    if (!this.stringPlain) throw NOT_CLEAN;
-    const length = this.at - 1 - start;
     const bytes = this.bytes;
+    let at = this.at;
+    if (bytes[at] !== QUOTE) at = skipSpace(bytes, at);
+    if (bytes[at] !== QUOTE) throw NOT_CLEAN;
+    const start = at + 1;
+    // The names are letters: anything else (an escape, the end) is not a clean type.
+    at = start;
+    for (let byte = bytes[at]!; (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7a; byte = bytes[at]!) {
+      at++;
+    }
+    if (bytes[at] !== QUOTE) throw NOT_CLEAN;
+    this.at = at + 1;
+    const length = at - start;
     for (let type = 1; type < GEOMETRY_NAME_BYTES.length; type++) {
       const name = GEOMETRY_NAME_BYTES[type]!;
       if (name.length !== length) continue;
@@ -877,14 +857,16 @@ class Scanner {
       at = skipSpace(bytes, at);
       if (bytes[at] !== OPEN_BRACKET) throw NOT_CLEAN;
     }
-    at = skipSpace(bytes, at + 1);
+    at++;
+    if (bytes[at]! <= 0x20) at = skipSpace(bytes, at);
     at = this.readNumberAt(at);
     const x = this.number;
     if (bytes[at] !== COMMA) {
       at = skipSpace(bytes, at);
       if (bytes[at] !== COMMA) throw NOT_CLEAN;
     }
-    at = skipSpace(bytes, at + 1);
+    at++;
+    if (bytes[at]! <= 0x20) at = skipSpace(bytes, at);
     at = this.readNumberAt(at);
     const y = this.number;
     if (bytes[at] !== CLOSE_BRACKET) {

@@ -5,24 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { pathColumnsOf } from "./columns";
-import { at, CLASSES, lamp, path } from "./lighting.fixtures";
+import { at, CLASSES, IDENTITY, lamp, path } from "./lighting.fixtures";
 import { createLightingModel } from "./model";
 import { buildNetwork, forEachCircleInterval } from "./network";
-import type { LocalProjection } from "./projection";
 import { type CoverageResult, type LightingInput, type LightingPath, PIECE_STATES } from "./types";
-
-/** Coordinates taken as metres as they are (for exact-arithmetic checks of the geometry). */
-const IDENTITY: LocalProjection = {
-  centreLon: 0,
-  centreLat: 0,
-  maxScaleError: 0,
-  forward: (x, y) => [x, y],
-  forwardInto: (x, y, out, index) => {
-    out[2 * index] = x;
-    out[2 * index + 1] = y;
-  },
-  forwardAll: (lonLat, out, count) => out.set(lonLat.subarray(0, 2 * count)),
-};
 
 const MM = 4; // toBeCloseTo digits: |difference| < 0.5e-4 m
 

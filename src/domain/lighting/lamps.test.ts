@@ -6,21 +6,8 @@ import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../ids";
 import { lampColumnsOf } from "./columns";
 import { LampTable } from "./lamps";
+import { IDENTITY } from "./lighting.fixtures";
 import { DEFAULT_DISTRIBUTION, LAMP_DEFAULTS } from "./photometry";
-import type { LocalProjection } from "./projection";
-
-/** Coordinates taken as metres. */
-const IDENTITY: LocalProjection = {
-  centreLon: 0,
-  centreLat: 0,
-  maxScaleError: 0,
-  forward: (x, y) => [x, y],
-  forwardInto: (x, y, out, index) => {
-    out[2 * index] = x;
-    out[2 * index + 1] = y;
-  },
-  forwardAll: (lonLat, out, count) => out.set(lonLat.subarray(0, 2 * count)),
-};
 
 describe("nearestDistanceM", () => {
   it("is the smallest distance to an accepted lamp within the limit, as one by one", () => {

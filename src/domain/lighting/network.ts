@@ -196,18 +196,11 @@ function segmentAt(network: Network, path: number, distanceM: number): number {
  * metres the difference to a geodesic is far below a millimetre).
  */
 export function positionAt(network: Network, path: number, distanceM: number): Position {
-  const v = segmentAt(network, path, distanceM);
-  const { cumM, lonLat } = network;
-  const segmentLength = cumM[v + 1]! - cumM[v]!;
-  if (!(segmentLength > 0) || v + 1 >= network.vertexStart[path + 1]!) {
-    return [lonLat[2 * v]!, lonLat[2 * v + 1]!];
-  }
-  const f = Math.min(1, Math.max(0, (distanceM - cumM[v]!) / segmentLength));
-  return [
-    lonLat[2 * v]! + f * (lonLat[2 * v + 2]! - lonLat[2 * v]!),
-    lonLat[2 * v + 1]! + f * (lonLat[2 * v + 3]! - lonLat[2 * v + 1]!),
-  ];
+  pointInto(network.lonLat, network, path, distanceM, pointScratch, 0);
+  return [pointScratch[0]!, pointScratch[1]!];
 }
+
+const pointScratch = new Float64Array(2);
 
 /** Projected position `distanceM` along a path, into out[0], out[1]. */
 export function projectedAt(
@@ -216,17 +209,7 @@ export function projectedAt(
   distanceM: number,
   out: Float64Array,
 ): void {
-  const v = segmentAt(network, path, distanceM);
-  const { cumM, xy } = network;
-  const segmentLength = cumM[v + 1]! - cumM[v]!;
-  if (!(segmentLength > 0) || v + 1 >= network.vertexStart[path + 1]!) {
-    out[0] = xy[2 * v]!;
-    out[1] = xy[2 * v + 1]!;
-    return;
-  }
-  const f = Math.min(1, Math.max(0, (distanceM - cumM[v]!) / segmentLength));
-  out[0] = xy[2 * v]! + f * (xy[2 * v + 2]! - xy[2 * v]!);
-  out[1] = xy[2 * v + 1]! + f * (xy[2 * v + 3]! - xy[2 * v + 1]!);
+  pointInto(network.xy, network, path, distanceM, out, 0);
 }
 
 /** The WGS 84 line of a path from `startM` to `endM` (the source's vertices in between). */
@@ -260,7 +243,7 @@ export function sliceLineInto(
   const { cumM, lonLat, vertexStart } = network;
   const first = vertexStart[path]!;
   const end = vertexStart[path + 1]!;
-  pointInto(network, path, startM, out, 0);
+  pointInto(lonLat, network, path, startM, out, 0);
   let count = 1;
   for (let v = first; v < end; v++) {
     const at = cumM[v]!;
@@ -270,12 +253,16 @@ export function sliceLineInto(
       count++;
     }
   }
-  pointInto(network, path, endM, out, count);
+  pointInto(lonLat, network, path, endM, out, count);
   return count + 1;
 }
 
-/** positionAt into out[2k], out[2k + 1] (the same arithmetic). */
+/**
+ * The point `distanceM` along a path in `coordinates` (the network's lonLat or xy) into
+ * out[2k], out[2k + 1]: interpolated on the segment in proportion to the projected length.
+ */
 function pointInto(
+  coordinates: Float64Array,
   network: Network,
   path: number,
   distanceM: number,
@@ -283,16 +270,17 @@ function pointInto(
   k: number,
 ): void {
   const v = segmentAt(network, path, distanceM);
-  const { cumM, lonLat } = network;
+  const cumM = network.cumM;
   const segmentLength = cumM[v + 1]! - cumM[v]!;
   if (!(segmentLength > 0) || v + 1 >= network.vertexStart[path + 1]!) {
-    out[2 * k] = lonLat[2 * v]!;
-    out[2 * k + 1] = lonLat[2 * v + 1]!;
+    out[2 * k] = coordinates[2 * v]!;
+    out[2 * k + 1] = coordinates[2 * v + 1]!;
     return;
   }
   const f = Math.min(1, Math.max(0, (distanceM - cumM[v]!) / segmentLength));
-  out[2 * k] = lonLat[2 * v]! + f * (lonLat[2 * v + 2]! - lonLat[2 * v]!);
-  out[2 * k + 1] = lonLat[2 * v + 1]! + f * (lonLat[2 * v + 3]! - lonLat[2 * v + 1]!);
+  out[2 * k] = coordinates[2 * v]! + f * (coordinates[2 * v + 2]! - coordinates[2 * v]!);
+  out[2 * k + 1] =
+    coordinates[2 * v + 1]! + f * (coordinates[2 * v + 3]! - coordinates[2 * v + 1]!);
 }
 
 /**
