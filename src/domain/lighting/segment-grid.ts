@@ -45,27 +45,32 @@ export class SegmentGrid {
     this.minY = minY;
     this.columns = Math.floor(width / cellM) + 1;
     this.rows = Math.floor(height / cellM) + 1;
-    const cells = this.columns * this.rows;
+    const columns = this.columns;
+    const cells = columns * this.rows;
+    // Each box's cell range, once (the cells of column() and row()).
+    const range = new Int32Array(4 * count);
+    for (let s = 0; s < count; s++) {
+      range[4 * s] = this.column(boxes[4 * s]!);
+      range[4 * s + 1] = this.column(boxes[4 * s + 2]!);
+      range[4 * s + 2] = this.row(boxes[4 * s + 1]!);
+      range[4 * s + 3] = this.row(boxes[4 * s + 3]!);
+    }
     const cellStart = new Uint32Array(cells + 1);
     for (let s = 0; s < count; s++) {
-      const c0 = this.column(boxes[4 * s]!);
-      const c1 = this.column(boxes[4 * s + 2]!);
-      const r0 = this.row(boxes[4 * s + 1]!);
-      const r1 = this.row(boxes[4 * s + 3]!);
-      for (let r = r0; r <= r1; r++) {
-        for (let c = c0; c <= c1; c++) cellStart[r * this.columns + c + 1]! += 1;
+      const c0 = range[4 * s]!;
+      const c1 = range[4 * s + 1]!;
+      for (let r = range[4 * s + 2]!; r <= range[4 * s + 3]!; r++) {
+        for (let c = c0; c <= c1; c++) cellStart[r * columns + c + 1]! += 1;
       }
     }
     for (let c = 0; c < cells; c++) cellStart[c + 1]! += cellStart[c]!;
     const items = new Uint32Array(cellStart[cells]!);
     const cursor = cellStart.slice(0, cells);
     for (let s = 0; s < count; s++) {
-      const c0 = this.column(boxes[4 * s]!);
-      const c1 = this.column(boxes[4 * s + 2]!);
-      const r0 = this.row(boxes[4 * s + 1]!);
-      const r1 = this.row(boxes[4 * s + 3]!);
-      for (let r = r0; r <= r1; r++) {
-        for (let c = c0; c <= c1; c++) items[cursor[r * this.columns + c]!++] = s;
+      const c0 = range[4 * s]!;
+      const c1 = range[4 * s + 1]!;
+      for (let r = range[4 * s + 2]!; r <= range[4 * s + 3]!; r++) {
+        for (let c = c0; c <= c1; c++) items[cursor[r * columns + c]!++] = s;
       }
     }
     this.cellStart = cellStart;
