@@ -453,8 +453,8 @@ class Scanner {
       if (this.next() !== COMMA) return false;
       at = this.at;
     }
-    const properties = this.match(at, PROPERTIES_FIRST);
-    at = this.match(at, GEOMETRY_FIRST);
+    const afterId = at;
+    at = this.match(afterId, GEOMETRY_FIRST);
     if (at >= 0) {
       this.at = at;
       if (!this.readTemplateGeometry(f)) return false;
@@ -463,6 +463,7 @@ class Scanner {
       this.at = at;
       this.readProperties();
     } else {
+      const properties = this.match(afterId, PROPERTIES_FIRST);
       if (properties < 0) return false;
       this.at = properties;
       this.readProperties();

@@ -301,6 +301,9 @@ interface LightSource {
 
 const DEGREE = Math.PI / 180;
 
+/** summarise's sums per class: path length, one per piece state, compliant length. */
+const LENGTH_SUMS = 6;
+
 function emptyTotals(): LengthTotals {
   return { pathsM: 0, litByLampM: 0, unlitM: 0, taggedLitM: 0, darkM: 0, unknownM: 0 };
 }
@@ -785,10 +788,12 @@ class Model implements LightingModel {
   private countLamps(): LampCounts {
     let working = 0;
     let original = 0;
-    for (let i = 0; i < this.table.count; i++) {
-      if (this.table.isAdded(i)) continue;
+    const { flags, on, count } = this.table;
+    for (let i = 0; i < count; i++) {
+      // Bit 4 of flags: added by a scenario (LampTable).
+      if ((flags[i]! & 4) !== 0) continue;
       original++;
-      if (this.table.on[i] === 1) working++;
+      if (on[i] === 1) working++;
     }
     return {
       ...this.lampCounts,
@@ -801,22 +806,40 @@ class Model implements LightingModel {
     pieces: PathPieces,
     compliant: Int8Array | null,
   ): { byClass: ClassSummary[]; totals: LengthTotals } {
-    const totals = emptyTotals();
-    const perClass = this.classKeys.map(() => ({ ...emptyTotals(), compliantM: 0 }));
-    for (let p = 0; p < this.network.pathCount; p++) {
-      const length = this.network.pathLengthM[p]!;
-      totals.pathsM += length;
-      perClass[this.pathClassKey[p]!]!.pathsM += length;
+    // Sums in typed arrays, each in the order the objects summed them: per class (and at
+    // LENGTH_SUMS * classes, the totals) path length, the four states, compliant length.
+    const classes = this.classKeys.length;
+    const sums = new Float64Array(LENGTH_SUMS * (classes + 1));
+    const all = LENGTH_SUMS * classes;
+    const { pathLengthM, pathCount } = this.network;
+    const classKey = this.pathClassKey;
+    for (let p = 0; p < pathCount; p++) {
+      const length = pathLengthM[p]!;
+      sums[all]! += length;
+      sums[LENGTH_SUMS * classKey[p]!]! += length;
     }
+    const { pathIndex, startM, endM, state } = pieces;
     for (let i = 0; i < pieces.count; i++) {
-      const p = pieces.pathIndex[i]!;
-      const length = pieces.endM[i]! - pieces.startM[i]!;
-      const entry = perClass[this.pathClassKey[p]!]!;
-      addState(totals, pieces.state[i]!, length);
-      addState(entry, pieces.state[i]!, length);
-      if (compliant !== null && compliant[i] === 1) entry.compliantM += length;
+      const length = endM[i]! - startM[i]!;
+      const base = LENGTH_SUMS * classKey[pathIndex[i]!]!;
+      sums[all + 1 + state[i]!]! += length;
+      sums[base + 1 + state[i]!]! += length;
+      if (compliant !== null && compliant[i] === 1) sums[base + 5]! += length;
     }
+    const totalsOf = (base: number) => ({
+      pathsM: sums[base]!,
+      litByLampM: sums[base + 1 + STATE_LIT_BY_LAMP]!,
+      unlitM: 0,
+      taggedLitM: sums[base + 1 + STATE_TAGGED_LIT]!,
+      darkM: sums[base + 1 + STATE_DARK]!,
+      unknownM: sums[base + 1 + STATE_UNKNOWN]!,
+    });
+    const totals = totalsOf(all);
     finishTotals(totals);
+    const perClass = this.classKeys.map((_, k) => ({
+      ...totalsOf(LENGTH_SUMS * k),
+      compliantM: sums[LENGTH_SUMS * k + 5]!,
+    }));
     return { byClass: this.classSummaries(perClass, compliant !== null), totals };
   }
 
