@@ -13,7 +13,6 @@ import {
   reachM,
 } from "./photometry";
 import type { LocalProjection } from "./projection";
-import { SegmentGrid } from "./segment-grid";
 import type { LightingLamp, LightingLampColumns, NewLamp } from "./types";
 
 /** LightingLampColumns.status codes (types.ts LAMP_STATUS_CODES). */
@@ -111,9 +110,8 @@ export class LampTable {
   maxRadiusM = 0;
   maxReachM = 0;
   private pointIndex: Flatbush | null = null;
-  /** A grid of the lamps for nearestDistanceM, and the lamp count it was made for. */
-  private pointGrid: SegmentGrid | null = null;
-  private pointGridCount = 0;
+  /** A grid of the lamps for nearestDistanceM (made on first use). */
+  private pointGrid: PointGrid | null = null;
   private resolved: ResolvedLamp[] | null = null;
 
   constructor(
@@ -342,32 +340,11 @@ export class LampTable {
     accept: (i: number) => boolean,
   ): number | null {
     if (this.count === 0) return null;
-    if (this.pointGrid === null || this.pointGridCount !== this.count) {
-      const boxes = new Float64Array(4 * this.count);
-      for (let i = 0; i < this.count; i++) {
-        boxes[4 * i] = boxes[4 * i + 2] = this.xy[2 * i]!;
-        boxes[4 * i + 1] = boxes[4 * i + 3] = this.xy[2 * i + 1]!;
-      }
-      this.pointGrid = new SegmentGrid(boxes, this.count);
-      this.pointGridCount = this.count;
+    if (this.pointGrid === null || this.pointGrid.count !== this.count) {
+      this.pointGrid = new PointGrid(this.xy, this.count);
     }
-    const grid = this.pointGrid;
-    const found = grid.collect(x - maxM, y - maxM, x + maxM, y + maxM);
-    const xy = this.xy;
-    const limit = maxM * maxM;
-    let best = -1;
-    let bestSquared = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < found; k++) {
-      const i = grid.found[k]!;
-      const dx = x - xy[2 * i]!;
-      const dy = y - xy[2 * i + 1]!;
-      const squared = dx * dx + dy * dy;
-      if (squared <= limit && squared < bestSquared && accept(i)) {
-        bestSquared = squared;
-        best = i;
-      }
-    }
-    return best < 0 ? null : Math.hypot(xy[2 * best]! - x, xy[2 * best + 1]! - y);
+    const best = this.pointGrid.nearest(x, y, maxM, accept);
+    return best < 0 ? null : Math.hypot(this.xy[2 * best]! - x, this.xy[2 * best + 1]! - y);
   }
 
   /** The nearest lamp to a projected point within maxM that passes `accept`, or -1. */
@@ -376,5 +353,90 @@ export class LampTable {
     if (index === null) return -1;
     const found = index.neighbors(x, y, 1, maxM, accept);
     return found.length > 0 ? found[0]! : -1;
+  }
+}
+
+/**
+ * A uniform grid of points (a counting sort by cell, two passes): cheaper to make than the
+ * point index for the few distance queries of a summary's gaps.
+ */
+class PointGrid {
+  private readonly minX: number;
+  private readonly minY: number;
+  private readonly cellM: number;
+  private readonly columns: number;
+  private readonly rows: number;
+  /** Cell c's points are items[cellStart[c] .. cellStart[c + 1] - 1]. */
+  private readonly cellStart: Uint32Array;
+  private readonly items: Uint32Array;
+
+  constructor(
+    private readonly xy: Float64Array,
+    readonly count: number,
+  ) {
+    let minX = Number.POSITIVE_INFINITY;
+    let minY = Number.POSITIVE_INFINITY;
+    let maxX = Number.NEGATIVE_INFINITY;
+    let maxY = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < count; i++) {
+      const x = xy[2 * i]!;
+      const y = xy[2 * i + 1]!;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+    // About four points a cell where they are spread evenly.
+    const area = Math.max(1, maxX - minX) * Math.max(1, maxY - minY);
+    const cellM = Math.max(1, Math.sqrt((4 * area) / count));
+    this.minX = minX;
+    this.minY = minY;
+    this.cellM = cellM;
+    this.columns = Math.floor((maxX - minX) / cellM) + 1;
+    this.rows = Math.floor((maxY - minY) / cellM) + 1;
+    const cellOf = new Uint32Array(count);
+    const cellStart = new Uint32Array(this.columns * this.rows + 1);
+    for (let i = 0; i < count; i++) {
+      const c = Math.floor((xy[2 * i]! - minX) / cellM);
+      const r = Math.floor((xy[2 * i + 1]! - minY) / cellM);
+      const cell = r * this.columns + c;
+      cellOf[i] = cell;
+      cellStart[cell + 1]! += 1;
+    }
+    for (let c = 0; c + 1 < cellStart.length; c++) cellStart[c + 1]! += cellStart[c]!;
+    const cursor = cellStart.slice(0, cellStart.length - 1);
+    const items = new Uint32Array(count);
+    for (let i = 0; i < count; i++) items[cursor[cellOf[i]!]!++] = i;
+    this.cellStart = cellStart;
+    this.items = items;
+  }
+
+  /** The point nearest to (x, y) within maxM (inclusive) that passes `accept`, or -1. */
+  nearest(x: number, y: number, maxM: number, accept: (i: number) => boolean): number {
+    const { xy, cellM, items, cellStart, columns, rows } = this;
+    const clamp = (value: number, last: number) => (value < 0 ? 0 : value > last ? last : value);
+    const c0 = clamp(Math.floor((x - maxM - this.minX) / cellM), columns - 1);
+    const c1 = clamp(Math.floor((x + maxM - this.minX) / cellM), columns - 1);
+    const r0 = clamp(Math.floor((y - maxM - this.minY) / cellM), rows - 1);
+    const r1 = clamp(Math.floor((y + maxM - this.minY) / cellM), rows - 1);
+    const limit = maxM * maxM;
+    let best = -1;
+    let bestSquared = Number.POSITIVE_INFINITY;
+    for (let r = r0; r <= r1; r++) {
+      for (let c = c0; c <= c1; c++) {
+        const cell = r * columns + c;
+        for (let k = cellStart[cell]!; k < cellStart[cell + 1]!; k++) {
+          const i = items[k]!;
+          const dx = x - xy[2 * i]!;
+          const dy = y - xy[2 * i + 1]!;
+          const squared = dx * dx + dy * dy;
+          if (squared <= limit && squared < bestSquared && accept(i)) {
+            bestSquared = squared;
+            best = i;
+          }
+        }
+      }
+    }
+    return best;
   }
 }

@@ -119,10 +119,18 @@ export class SegmentGrid {
     const stamps = this.stamps;
     const items = this.items;
     const cellStart = this.cellStart;
-    const c0 = this.column(minX);
-    const c1 = this.column(maxX);
-    const r0 = this.row(minY);
-    const r1 = this.row(maxY);
+    // column() and row(), written out: this runs once per lamp.
+    const cellM = this.cellM;
+    const lastColumn = this.columns - 1;
+    const lastRow = this.rows - 1;
+    let c0 = Math.floor((minX - this.minX) / cellM);
+    let c1 = Math.floor((maxX - this.minX) / cellM);
+    let r0 = Math.floor((minY - this.minY) / cellM);
+    let r1 = Math.floor((maxY - this.minY) / cellM);
+    c0 = c0 < 0 ? 0 : c0 > lastColumn ? lastColumn : c0;
+    c1 = c1 < 0 ? 0 : c1 > lastColumn ? lastColumn : c1;
+    r0 = r0 < 0 ? 0 : r0 > lastRow ? lastRow : r0;
+    r1 = r1 < 0 ? 0 : r1 > lastRow ? lastRow : r1;
     let found = this.found;
     let count = 0;
     for (let r = r0; r <= r1; r++) {
