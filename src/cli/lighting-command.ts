@@ -10,10 +10,12 @@
  * may be the same OSM file. Exit status as every command: 0 done, 1 invalid data (nothing
  * written), 2 usage error or unreadable file. Problems are printed as `file: where: reason`.
  *
- * Start-up matters here (benchmark 8f times the whole process): clean GeoJSON is read
- * through the importer's fast path (domain/import/geojson-fast.ts) and the other importers
- * (with proj4, xmldom, sql.js, ...) are loaded only for a file that needs them; cli/entry.ts
- * loads this module without the rest of lykta.ts.
+ * Start-up matters here (benchmark 8f times the whole process): clean GeoJSON paths and lamps
+ * are read by the byte scanner straight into the model's columns (domain/import/geojson-scan.ts,
+ * lighting/inputs-scan.ts); other clean GeoJSON through the importer's fast path
+ * (geojson-fast.ts); the other importers (with proj4, xmldom, sql.js, ...) are loaded through
+ * `load` only for a file that needs them. cli/entry.ts runs a plain call from a code-cached
+ * bundle of this module (lighting-fast.ts) without the rest of lykta.ts.
  */
 import { basename, extname } from "node:path";
 import type { Feature, Geometry } from "geojson";
