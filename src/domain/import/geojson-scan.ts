@@ -159,6 +159,15 @@ function skipSpace(bytes: Uint8Array, at: number): number {
   }
 }
 
+/** Just past `byte` at `at` (after whitespace); not clean when another byte is there. */
+function past(bytes: Uint8Array, at: number, byte: number): number {
+  if (bytes[at] !== byte) {
+    at = skipSpace(bytes, at);
+    if (bytes[at] !== byte) throw NOT_CLEAN;
+  }
+  return at + 1;
+}
+
 /**
  * A run of JSON tokens as bytes, for matching the usual layout of a feature in one loop;
  * whitespace may come before each token (`spaceBefore`), never inside one.
@@ -854,26 +863,11 @@ class Scanner {
    */
   private readPositionAt(at: number): number {
     const bytes = this.bytes;
-    if (bytes[at] !== OPEN_BRACKET) {
-      at = skipSpace(bytes, at);
-      if (bytes[at] !== OPEN_BRACKET) throw NOT_CLEAN;
-    }
-    at++;
-    if (bytes[at]! <= 0x20) at = skipSpace(bytes, at);
-    at = this.readNumberAt(at);
+    at = this.readNumberAt(skipSpace(bytes, past(bytes, at, OPEN_BRACKET)));
     const x = this.number;
-    if (bytes[at] !== COMMA) {
-      at = skipSpace(bytes, at);
-      if (bytes[at] !== COMMA) throw NOT_CLEAN;
-    }
-    at++;
-    if (bytes[at]! <= 0x20) at = skipSpace(bytes, at);
-    at = this.readNumberAt(at);
+    at = this.readNumberAt(skipSpace(bytes, past(bytes, at, COMMA)));
     const y = this.number;
-    if (bytes[at] !== CLOSE_BRACKET) {
-      at = skipSpace(bytes, at);
-      if (bytes[at] !== CLOSE_BRACKET) throw NOT_CLEAN;
-    }
+    at = past(bytes, at, CLOSE_BRACKET) - 1;
     // Also false for NaN and infinities.
     if (!(x >= -180 && x <= 180 && y >= -90 && y <= 90)) throw NOT_CLEAN;
     if (Math.round(x * ROUNDING) / ROUNDING !== x || Math.round(y * ROUNDING) / ROUNDING !== y) {
