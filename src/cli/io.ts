@@ -4,14 +4,6 @@
  * files with a readable reason, and problem lines as `file: where: reason`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import {
-  normaliseCrsName,
-  parseCrsName,
-  SUPPORTED_CRS_TEXT,
-  SWEREF99_TM,
-  WGS84,
-} from "../domain/crs";
-import type { OutputCrs } from "../domain/export";
 import type { ImportIssue } from "../domain/import/types";
 
 /** The exit statuses of every lykta command; `internal` is a bug (lykta.ts prints the trace). */
@@ -31,12 +23,23 @@ export type CommandOptions = Readonly<Record<string, unknown>>;
  * (`pointer` false: a file that cannot be read or written, where the help would not help).
  */
 export class CallProblem extends Error {
+  /** Marks a CallProblem of any copy of this module (the code-cached bundle has its own). */
+  readonly callProblem = true;
+
   constructor(
     message: string,
     readonly pointer = true,
   ) {
     super(message);
   }
+}
+
+/** A CallProblem, from this module or from another bundle's copy of it (entry.ts). */
+export function isCallProblem(error: unknown): error is CallProblem {
+  return (
+    error instanceof CallProblem ||
+    (error instanceof Error && (error as { callProblem?: unknown }).callProblem === true)
+  );
 }
 
 /** A readable reason for a failed file operation (the errno code), else the error's message. */
@@ -127,31 +130,6 @@ export function requiredOption(options: CommandOptions, name: string, message: s
   const value = textOption(options, name);
   if (value === undefined || value === "") throw new CallProblem(message);
   return value;
-}
-
-/**
- * `--crs`: the CRS to write, WGS84 unless named; Lykta writes WGS84 and SWEREF 99 TM only.
- * `advice` ends the refusal (say, where to reproject further).
- */
-export function outputCrs(crs: string | undefined, advice = ""): OutputCrs {
-  if (crs === undefined) return WGS84;
-  const name = normaliseCrsName(crs);
-  if (name === WGS84 || name === SWEREF99_TM) return name;
-  throw new CallProblem(
-    `--crs ${crs}: Lykta writes EPSG:4326 (WGS84) or EPSG:3006 (SWEREF 99 TM)${advice}`,
-  );
-}
-
-/** `--from-crs`: the input's CRS when the file does not name it, or undefined when not given. */
-export function inputCrs(crs: string | undefined): string | undefined {
-  if (crs === undefined) return undefined;
-  const parsed = parseCrsName(crs);
-  if (parsed === null) {
-    throw new CallProblem(
-      `--from-crs ${crs}: not a CRS Lykta reads; it reads ${SUPPORTED_CRS_TEXT}`,
-    );
-  }
-  return parsed;
 }
 
 /**

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Feature } from "geojson";
 import { afterAll, describe, expect, it } from "vitest";
+import { scanGeoJson } from "../domain/import/geojson-scan";
 import { at } from "../domain/lighting/lighting.fixtures";
 import { lykta } from "./cli.fixtures";
 import { plainLightingOptions } from "./lighting-command";
@@ -121,6 +122,70 @@ describe("lykta lighting, coverage", async () => {
     ]);
     expect(written.features[1].geometry.type).toBe("LineString");
     expect(written.features[1].properties).not.toHaveProperty("e_avg_lux");
+  });
+});
+
+describe("the byte scanner and the importer read the same", () => {
+  // The same features, laid out so the scanner refuses them (each geometry's type after its
+  // coordinates; Windows-1252 lamps) and the command reads them through the importer.
+  const reordered = (name: string, source: string) => {
+    const collection = JSON.parse(readFileSync(source, "utf8"));
+    for (const feature of collection.features) {
+      const { type, ...rest } = feature.geometry;
+      feature.geometry = { ...rest, type };
+    }
+    writeFileSync(file(name), JSON.stringify(collection));
+    return file(name);
+  };
+  const latin1 = (name: string, source: string) => {
+    // "höjd" as Latin-1 (ö is one byte, not UTF-8): the importer reads it as Windows-1252.
+    writeFileSync(file(name), Buffer.from(readFileSync(source, "utf8"), "latin1"));
+    return file(name);
+  };
+
+  // Positions with 7 decimals, as the importer keeps them: a clean file.
+  const rounded = (name: string, source: string) => {
+    const collection = JSON.parse(readFileSync(source, "utf8"));
+    const round = (position: number[]) => position.map((value) => Math.round(value * 1e7) / 1e7);
+    for (const feature of collection.features) {
+      const coordinates = feature.geometry.coordinates;
+      feature.geometry.coordinates =
+        typeof coordinates[0] === "number" ? round(coordinates) : coordinates.map(round);
+    }
+    writeFileSync(file(name), JSON.stringify(collection));
+    return file(name);
+  };
+
+  it.each(["coverage", "illuminance"])("%s: the same lines and the same pieces", async (mode) => {
+    const cleanPaths = rounded("paths-clean.geojson", PATHS);
+    const cleanLamps = rounded("lamps-clean.geojson", LAMPS);
+    const paths = reordered("paths-reordered.geojson", cleanPaths);
+    const lamps = latin1("lamps-latin1.geojson", cleanLamps);
+    expect(scanGeoJson(new Uint8Array(readFileSync(cleanPaths)))).not.toBeNull();
+    expect(scanGeoJson(new Uint8Array(readFileSync(cleanLamps)))).not.toBeNull();
+    expect(scanGeoJson(new Uint8Array(readFileSync(paths)))).toBeNull();
+    expect(scanGeoJson(new Uint8Array(readFileSync(lamps)))).toBeNull();
+    const run = (pathsFile: string, lampsFile: string, output: string) =>
+      lykta(
+        "lighting",
+        "--paths",
+        pathsFile,
+        "--lamps",
+        lampsFile,
+        "--mode",
+        mode,
+        "-o",
+        file(output),
+      );
+    const scanned = await run(cleanPaths, cleanLamps, "scanned.geojson");
+    const imported = await run(paths, lamps, "imported.geojson");
+    expect(scanned.status).toBe(0);
+    expect(imported.out).toEqual(scanned.out);
+    expect(
+      imported.err.map((line) => line.replace(/imported|paths-reordered|lamps-latin1/g, "x")),
+    ).toEqual(scanned.err.map((line) => line.replace(/scanned|paths-clean|lamps-clean/g, "x")));
+    const pieces = (name: string) => readFileSync(file(name), "utf8").replace(/"name":"[^"]*"/, "");
+    expect(pieces("imported.geojson")).toBe(pieces("scanned.geojson"));
   });
 });
 

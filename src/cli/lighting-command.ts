@@ -10,22 +10,29 @@
  * may be the same OSM file. Exit status as every command: 0 done, 1 invalid data (nothing
  * written), 2 usage error or unreadable file. Problems are printed as `file: where: reason`.
  *
- * Start-up matters here (benchmark 8f times the whole process): clean GeoJSON is read
- * through the importer's fast path (domain/import/geojson-fast.ts) and the other importers
- * (with proj4, xmldom, sql.js, ...) are loaded only for a file that needs them; cli/entry.ts
- * loads this module without the rest of lykta.ts.
+ * Start-up matters here (benchmark 8f times the whole process): clean GeoJSON paths and lamps
+ * are read by the byte scanner straight into the model's columns (domain/import/geojson-scan.ts,
+ * lighting/inputs-scan.ts); other clean GeoJSON through the importer's fast path
+ * (geojson-fast.ts); the other importers (with proj4, xmldom, sql.js, ...) are loaded through
+ * `load` only for a file that needs them. cli/entry.ts runs a plain call from a code-cached
+ * bundle of this module (lighting-fast.ts) without the rest of lykta.ts.
  */
 import { basename, extname } from "node:path";
 import type { Feature, Geometry } from "geojson";
 import lightingClassesData from "../../data/lighting-classes.json";
 import pathClassesData from "../../data/path-classes.json";
-import { readCleanGeoJson } from "../domain/import/geojson-fast";
+import { type GeoJsonScan, scanGeoJson } from "../domain/import/geojson-scan";
 import type { ImportIssue, ImportSuccess } from "../domain/import/types";
 import { looksLikeOsm, OSM_ATTRIBUTION, type PathClassesFile } from "../domain/layers";
 import {
   areasFromFeatures,
   createLightingModel,
+  type LeftOut,
   type LightingClassesFile,
+  type LightingLamp,
+  type LightingLampColumns,
+  type LightingPath,
+  type LightingPathColumns,
   lampsFromFeatures,
   lightingObservationsFromFeatures,
   pathsFromFeatures,
@@ -35,11 +42,16 @@ import {
   summaryJson,
 } from "../domain/lighting";
 import {
+  lampsFromScan,
+  pathsFromScan,
+  scanHasProperty,
+  scanLooksLikeOsm,
+} from "../domain/lighting/inputs-scan";
+import {
   CallProblem,
   type CommandOptions,
   type CommandOutput,
   EXIT,
-  inputCrs,
   onlyOptions,
   problemLine,
   readBytes,
@@ -47,6 +59,7 @@ import {
   textOption,
   writeOutput,
 } from "./io";
+import type { LightingLoaders } from "./lighting-loaders";
 
 const lightingClasses = lightingClassesData as LightingClassesFile;
 const pathClasses = pathClassesData as PathClassesFile;
@@ -124,6 +137,11 @@ const MAX_LINES_PER_FILE = 5;
 
 interface Inputs {
   results: Map<string, ImportSuccess>;
+  /**
+   * Paths and lamps files read by the byte scanner (clean GeoJSON used for nothing else):
+   * no features are made for them.
+   */
+  scans: Map<string, GeoJsonScan>;
   /** Rejected features of files that are not OSM extracts, to print. */
   problems: string[];
   rejected: number;
@@ -145,23 +163,40 @@ function printSome(
   }
 }
 
-/** Read each distinct file once (PATHS and LAMPS may be the same OSM extract). */
+/**
+ * Read each distinct file once (PATHS and LAMPS may be the same OSM extract). Files in
+ * `scannable` are read by the byte scanner when they are clean GeoJSON.
+ */
 async function readAll(
   files: readonly string[],
+  scannable: ReadonlySet<string>,
   fromCrs: string | undefined,
   io: CommandOutput,
+  load: LightingLoaders,
 ): Promise<Inputs | null> {
   const results = new Map<string, ImportSuccess>();
+  const scans = new Map<string, GeoJsonScan>();
   const problems: string[] = [];
   let rejected = 0;
   for (const file of new Set(files)) {
     const bytes = readBytes(file);
+    if (fromCrs === undefined && isGeoJsonName(file) && scannable.has(file)) {
+      // Clean GeoJSON is read as importFile would read it, with nothing to report.
+      const scan = scanGeoJson(bytes);
+      if (scan !== null) {
+        scans.set(file, scan);
+        continue;
+      }
+    }
     // As importFile reads it when it is clean GeoJSON, without loading every importer.
-    const clean = fromCrs === undefined && isGeoJsonName(file) ? readCleanGeoJson(bytes) : null;
+    const clean =
+      fromCrs === undefined && isGeoJsonName(file)
+        ? (await load.geojsonFast()).readCleanGeoJson(bytes)
+        : null;
     const result =
       clean ??
       (await (
-        await import("../domain/import")
+        await load.importer()
       ).importFile({
         name: file,
         bytes,
@@ -181,7 +216,7 @@ async function readAll(
     }
     results.set(file, result);
   }
-  return { results, problems, rejected };
+  return { results, scans, problems, rejected };
 }
 
 /** The names importFile reads as GeoJSON whatever their content (detectFormat). */
@@ -196,14 +231,23 @@ function isOsm(result: ImportSuccess): boolean {
 
 /**
  * Run `lykta lighting` with the positionals after the command and the options lykta.ts
- * parsed. Returns the exit status; throws a CallProblem for a mistake in the call (lykta.ts
- * prints it, as it prints any other error as a bug).
+ * parsed; `load` brings the importers a file may need (LIGHTING_LOADERS). Returns the exit
+ * status; throws a CallProblem for a mistake in the call (lykta.ts prints it, as it prints
+ * any other error as a bug).
  */
 export async function lightingCommand(
   positionals: readonly string[],
   options: CommandOptions,
   io: CommandOutput,
+  load: LightingLoaders,
 ): Promise<number> {
+  // LYKTA_TIMING=1 prints when each step ends, in ms since the process started (benchmark
+  // 8f's breakdown). `performance` is only touched then: it loads a module of its own.
+  const mark =
+    process.env.LYKTA_TIMING === "1"
+      ? (step: string) => io.err(`lykta timing: ${step} done at ${performance.now().toFixed(1)} ms`)
+      : () => {};
+  mark("start (Node and the program loaded)");
   onlyOptions("lighting", options, ALLOWED_OPTIONS);
   if (positionals.length > 0) {
     throw new CallProblem(
@@ -229,7 +273,10 @@ export async function lightingCommand(
   if (stepM !== null && mode !== "illuminance") {
     throw new CallProblem("--step applies to --mode illuminance only");
   }
-  const fromCrs = inputCrs(text("from-crs"));
+  // The CRS code (proj4) only for a file that needs it.
+  const fromCrsName = text("from-crs");
+  const fromCrs =
+    fromCrsName === undefined ? undefined : (await load.crsOptions()).inputCrs(fromCrsName);
   const observationsFile = text("observations");
   const poiFile = text("poi");
   const areasFile = text("areas");
@@ -237,7 +284,17 @@ export async function lightingCommand(
     (file): file is string => file !== undefined && file !== "",
   );
 
-  const inputs = await readAll(files, fromCrs, io);
+  const classField = text("class-field");
+  // The paths and lamps files can be scanned unless another input needs their features, or
+  // the class field names a member every object inherits (properties.toString ...).
+  const scannable = new Set(
+    classField !== undefined && classField in Object.prototype ? [] : [pathsFile, lampsFile],
+  );
+  for (const file of [observationsFile, poiFile, areasFile]) {
+    if (file !== undefined) scannable.delete(file);
+  }
+  const inputs = await readAll(files, scannable, fromCrs, io, load);
+  mark("read and scan the files");
   if (inputs === null) return EXIT.invalid;
   if (inputs.rejected > 0) {
     if (!options["skip-invalid"]) {
@@ -254,33 +311,55 @@ export async function lightingCommand(
   }
   const featuresOf = (file: string): Feature<Geometry | null>[] =>
     inputs.results.get(file)!.features;
-  const pathsResult = inputs.results.get(pathsFile)!;
-  const lampsResult = inputs.results.get(lampsFile)!;
   const osmLayers = async (result: ImportSuccess) =>
-    (await import("../domain/import/osm")).splitOsmLayers(result.features);
-  const pathFeatures = isOsm(pathsResult)
-    ? (await osmLayers(pathsResult)).paths
-    : featuresOf(pathsFile);
-  const lampFeatures = isOsm(lampsResult)
-    ? (await osmLayers(lampsResult)).lamps
-    : featuresOf(lampsFile);
-  const classField = text("class-field");
-  const { paths, leftOut: notPaths } = pathsFromFeatures(pathFeatures, {
-    pathClasses,
-    ...(classField === undefined ? {} : { classField }),
-  });
-  const { lamps, leftOut: notLamps } = lampsFromFeatures(lampFeatures);
+    (await load.osm()).splitOsmLayers(result.features);
+  let paths: LightingPathColumns | LightingPath[];
+  let notPaths: LeftOut[];
+  let classFieldFound: boolean;
+  const pathsScan = inputs.scans.get(pathsFile);
+  if (pathsScan !== undefined) {
+    ({ paths, leftOut: notPaths } = pathsFromScan(pathsScan, {
+      pathClasses,
+      ...(classField === undefined ? {} : { classField }),
+    }));
+    classFieldFound = classField === undefined || scanHasProperty(pathsScan, classField);
+  } else {
+    const pathsResult = inputs.results.get(pathsFile)!;
+    const pathFeatures = isOsm(pathsResult)
+      ? (await osmLayers(pathsResult)).paths
+      : featuresOf(pathsFile);
+    ({ paths, leftOut: notPaths } = pathsFromFeatures(pathFeatures, {
+      pathClasses,
+      ...(classField === undefined ? {} : { classField }),
+    }));
+    classFieldFound =
+      classField === undefined ||
+      pathFeatures.some((feature) => feature.properties?.[classField] !== undefined);
+  }
+  mark("paths");
+  let lamps: LightingLampColumns | LightingLamp[];
+  let notLamps: LeftOut[];
+  const lampsScan = inputs.scans.get(lampsFile);
+  if (lampsScan !== undefined) {
+    ({ lamps, leftOut: notLamps } = lampsFromScan(lampsScan));
+  } else {
+    const lampsResult = inputs.results.get(lampsFile)!;
+    const lampFeatures = isOsm(lampsResult)
+      ? (await osmLayers(lampsResult)).lamps
+      : featuresOf(lampsFile);
+    ({ lamps, leftOut: notLamps } = lampsFromFeatures(lampFeatures));
+  }
+  mark("lamps");
+  const pathCount = "count" in paths ? paths.count : paths.length;
+  const lampCount = "count" in lamps ? lamps.count : lamps.length;
   // Points in a paths file and lines in a lamps file are expected (one OSM extract for both).
   const tooShort = notPaths.filter((entry) => entry.code === "lighting_line_too_short");
   for (const entry of tooShort) io.err(`${pathsFile}: ${entry.where}: ${entry.message} (left out)`);
-  if (paths.length === 0) {
+  if (pathCount === 0) {
     io.out(`${pathsFile}: no LineStrings: nothing to analyse (paths are lines)`);
     return EXIT.invalid;
   }
-  if (
-    classField !== undefined &&
-    !pathFeatures.some((feature) => feature.properties?.[classField] !== undefined)
-  ) {
+  if (!classFieldFound) {
     io.err(
       `${pathsFile}: no feature has the field "${classField}"; classes come from OSM highway tags`,
     );
@@ -301,27 +380,33 @@ export async function lightingCommand(
       ...(stepM === null ? {} : { stepM }),
     },
   );
+  mark("model (projection, index, intervals)");
   const result = mode === "illuminance" ? model.illuminance() : model.coverage();
-  const osm = [...inputs.results.values()].some(
-    (entry) =>
-      entry.attribution === OSM_ATTRIBUTION || isOsm(entry) || looksLikeOsm(entry.features),
-  );
+  mark("coverage");
+  const osm =
+    [...inputs.results.values()].some(
+      (entry) =>
+        entry.attribution === OSM_ATTRIBUTION || isOsm(entry) || looksLikeOsm(entry.features),
+    ) || [...inputs.scans.values()].some((scan) => scanLooksLikeOsm(scan));
   const bytesOut = piecesGeoJsonBytes(model, result, lightingClasses, {
     name: basename(output, extname(output)),
     ...(osm ? { attribution: OSM_ATTRIBUTION } : {}),
   });
+  mark("pieces as GeoJSON bytes");
   writeOutput(output, bytesOut);
+  mark("write the pieces");
   const summary = {
     ...summaryJson(result, PRINTED_GAPS),
-    path_count: paths.length,
-    lamp_count: lamps.length,
+    path_count: pathCount,
+    lamp_count: lampCount,
     ...(observationsFile ? { observation_count: observations.length } : {}),
     ...(poiFile ? { poi_count: pois.length } : {}),
   };
   io.out(JSON.stringify(summary, null, 2));
   io.err(
-    `${output}: ${result.pieces.count} path pieces (${mode}, ${radiusM === null ? `R = ${RADIUS_PER_POLE_HEIGHT} x pole height` : `R = ${radiusM} m`}; ${paths.length} paths, ${lamps.length} lamps, ${notLamps.length} other features in ${lampsFile})`,
+    `${output}: ${result.pieces.count} path pieces (${mode}, ${radiusM === null ? `R = ${RADIUS_PER_POLE_HEIGHT} x pole height` : `R = ${radiusM} m`}; ${pathCount} paths, ${lampCount} lamps, ${notLamps.length} other features in ${lampsFile})`,
   );
   if (osm) io.err(`Credit: ${OSM_ATTRIBUTION}`);
+  mark("summary");
   return EXIT.ok;
 }

@@ -32,20 +32,20 @@ import {
   type PathClassesFile,
   propertyNames,
 } from "../domain/layers";
+import { inputCrs, outputCrs } from "./crs-options";
 import {
   CallProblem,
   type CommandOutput,
   createFolder,
   EXIT,
-  inputCrs,
   onlyOptions,
-  outputCrs,
   problemLine,
   readBytes,
   requiredOption,
   writeOutput,
 } from "./io";
 import { LIGHTING_HELP, lightingCommand } from "./lighting-command";
+import { LIGHTING_LOADERS } from "./lighting-loaders";
 import { mergeCommand } from "./merge-command";
 import { PLAN_HELP, planCommand } from "./plan-command";
 import { sitesCommand } from "./sites-command";
@@ -383,7 +383,7 @@ export async function main(argv: string[], io: CommandOutput = defaultOutput): P
       case "merge":
         return await mergeCommand(rest, values, io);
       case "lighting":
-        return await lightingCommand(rest, values, io);
+        return await lightingCommand(rest, values, io, LIGHTING_LOADERS);
       case "plan":
         return await planCommand(rest, values, io);
       case undefined:

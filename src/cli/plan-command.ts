@@ -43,6 +43,7 @@ import { followUpsByActionKey } from "../domain/plan/follow-up";
 import { buildCandidates, PLAN_MAX_GAPS, selectPlan } from "../domain/plan/plan";
 import { isTaskKind } from "../domain/plan/types";
 import { groupSites } from "../domain/sites";
+import { outputCrs } from "./crs-options";
 import {
   CallProblem,
   type CommandOptions,
@@ -50,7 +51,6 @@ import {
   EXIT,
   numberOption,
   onlyOptions,
-  outputCrs,
   problemText,
   readBytes,
   requiredOption,

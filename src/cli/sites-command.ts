@@ -19,13 +19,13 @@ import { chooseExportFormat, exportFeatures, prepareExport } from "../domain/exp
 import { siteFeatures } from "../domain/export/sites";
 import type { GroupsFile } from "../domain/groups";
 import { groupSites } from "../domain/sites";
+import { outputCrs } from "./crs-options";
 import {
   CallProblem,
   type CommandOptions,
   type CommandOutput,
   EXIT,
   onlyOptions,
-  outputCrs,
   requiredOption,
   textOption,
   writeOutput,

@@ -13,6 +13,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { ms, printTable, runCommand } from "./lib.mjs";
 
@@ -38,11 +39,17 @@ SELECT count(*), sum(ST_Length(g)),
 FROM near;
 `;
 
-/** Run a process to completion, with `input` on stdin; resolves with stdout and the wall time. */
+/**
+ * Run a process to completion, with `input` on stdin, through /usr/bin/time; resolves with
+ * stdout, the wall time and the CPU time (user + system, all its threads), milliseconds.
+ */
 function timed(command, args, { cwd, input } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("/usr/bin/time", ["-f", "lykta-bench-cpu %U %S", command, ...args], {
+      cwd,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {
@@ -54,7 +61,9 @@ function timed(command, args, { cwd, input } = {}) {
     child.on("error", reject);
     child.on("close", (code) => {
       const wallMs = performance.now() - started;
-      if (code === 0) resolve({ stdout, wallMs });
+      const [, user, system] = /lykta-bench-cpu ([\d.]+) ([\d.]+)/.exec(stderr) ?? [0, "0", "0"];
+      const cpuMs = 1000 * (Number(user) + Number(system));
+      if (code === 0) resolve({ stdout, wallMs, cpuMs });
       else reject(new Error(`${command} ${args.join(" ")} exited ${code}\n${stderr}`));
     });
     child.stdin.end(input ?? "");
@@ -62,6 +71,12 @@ function timed(command, args, { cwd, input } = {}) {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" / ");
+/** Runs of `lykta lighting` after the first (which writes its code cache). */
+const CLI_RUNS = 7;
 const seconds = (value) => `${(value / 1000).toFixed(2)} s`;
 const metres = (value) => `${value.toLocaleString("en", { maximumFractionDigits: 1 })} m`;
 const percent = (value) => `${(100 * value).toFixed(3)} %`;
@@ -120,9 +135,12 @@ export async function benchLighting({ root, log }) {
   });
   const paths = join(dir, "city-paths.geojson");
   const lamps = join(dir, "city-lamps.geojson");
+  const loadBefore = load();
+  // The first run after a build has no code cache (entry.ts writes it): timed on its own.
+  rmSync(join(root, "dist-cli/lighting-fast.v8cache"), { force: true });
   const cliRuns = [];
   let cliSummary;
-  for (let run = 0; run < 3; run++) {
+  for (let run = 0; run <= CLI_RUNS; run++) {
     const result = await timed(
       "node",
       [
@@ -139,17 +157,18 @@ export async function benchLighting({ root, log }) {
       ],
       { cwd: dir },
     );
-    cliRuns.push(result.wallMs);
+    cliRuns.push(result);
     cliSummary = JSON.parse(result.stdout);
   }
+  const [firstRun, ...cachedRuns] = cliRuns;
   const database = join(dir, "city.sqlite");
   rmSync(database, { force: true });
-  const load = [];
+  const loads = [];
   for (const [layer, file, first] of [
     ["paths", paths, true],
     ["lamps", lamps, false],
   ]) {
-    load.push(
+    loads.push(
       await timed(
         "ogr2ogr",
         [
@@ -167,44 +186,60 @@ export async function benchLighting({ root, log }) {
       ),
     );
   }
-  const loadMs = load.reduce((sum, entry) => sum + entry.wallMs, 0);
+  const loadMs = loads.reduce((sum, entry) => sum + entry.wallMs, 0);
   const query = await timed("spatialite", ["-silent", database], {
     cwd: dir,
     input: CITY_GEOS_SQL,
   });
   const [, geosPathsM, geosUnlitM] = query.stdout.trim().split("\n").at(-1).split("|").map(Number);
   const geosMs = loadMs + query.wallMs;
-  const cliMs = median(cliRuns);
+  const geosCpuMs = loads.reduce((sum, entry) => sum + entry.cpuMs, 0) + query.cpuMs;
+  const cliMs = median(cachedRuns.map((entry) => entry.wallMs));
+  const cliCpuMs = median(cachedRuns.map((entry) => entry.cpuMs));
   const coverage = find("synthetic city: compute", "coverage");
   const agreement = Math.abs(cliSummary.unlit_m - geosUnlitM) / geosUnlitM;
   printTable(
     `8f. Coverage of the synthetic city as whole processes, R = 20 m (${facts.cityPathsKm.toFixed(0)} km, ${facts.cityLamps.toLocaleString("en")} lamps)`,
-    ["approach", "wall time", "paths", "unlit", "vs lykta"],
+    ["approach", "wall time", "CPU time", "paths", "unlit", "vs lykta (wall)"],
     [
       [
-        "lykta lighting (node dist-cli; read, import, analyse, write; median of 3)",
+        `lykta lighting (node dist-cli; read, import, analyse, write; median of ${CLI_RUNS})`,
         seconds(cliMs),
+        seconds(cliCpuMs),
         metres(cliSummary.paths_m),
         metres(cliSummary.unlit_m),
         "1.00x",
       ],
       [
+        "  the first run after the build (no code cache yet; writes it)",
+        seconds(firstRun.wallMs),
+        seconds(firstRun.cpuMs),
+        "",
+        "",
+        `${(firstRun.wallMs / cliMs).toFixed(2)}x`,
+      ],
+      [
         "SpatiaLite/GEOS: ogr2ogr load + spatialite query",
         seconds(geosMs),
+        seconds(geosCpuMs),
         metres(geosPathsM),
         metres(geosUnlitM),
         `${(geosMs / cliMs).toFixed(1)}x`,
       ],
-      ["  of which ogr2ogr (2 layers, to EPSG:3010)", seconds(loadMs), "", "", ""],
-      ["  of which the spatialite query", seconds(query.wallMs), "", "", ""],
+      ["  of which ogr2ogr (2 layers, to EPSG:3010)", seconds(loadMs), "", "", "", ""],
+      ["  of which the spatialite query", seconds(query.wallMs), "", "", "", ""],
       [
         "Lykta coverage compute alone (8c median) vs the query",
         ms(coverage.median),
         "",
         "",
+        "",
         `${(query.wallMs / coverage.median).toFixed(0)}x`,
       ],
     ],
+  );
+  console.log(
+    `   lykta wall times (ms): first ${firstRun.wallMs.toFixed(0)}, then ${cachedRuns.map((entry) => entry.wallMs.toFixed(0)).join(", ")}; load average (1 / 5 / 15 min) before 8f ${loadBefore}, after ${load()}`,
   );
   console.log(
     `   unlit length, lykta vs GEOS: ${percent((cliSummary.unlit_m - geosUnlitM) / geosUnlitM)} (lykta: exact circles; GEOS: 256-gons inscribed in them)`,
@@ -218,6 +253,7 @@ export async function benchLighting({ root, log }) {
     analysisToParse: analysis.median / parse.median,
     illuminanceMs: illuminance.median,
     processRatio: geosMs / cliMs,
+    processCpuRatio: geosCpuMs / cliCpuMs,
     computeRatio: query.wallMs / coverage.median,
     agreement,
   };

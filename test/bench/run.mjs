@@ -506,6 +506,12 @@ async function main() {
       `>= ${T.processRatio}x`,
       verdict(lighting.processRatio >= T.processRatio),
     ]);
+    summary.set("lighting-geos-cpu", [
+      "lighting: the same in CPU time (user + system), for reference",
+      `${lighting.processCpuRatio.toFixed(1)}x`,
+      "",
+      "",
+    ]);
     summary.set("lighting-geos-compute", [
       "lighting: GEOS query / Lykta coverage compute",
       `${lighting.computeRatio.toFixed(0)}x`,

@@ -27,7 +27,7 @@
  * Needs spatialite-bin and gdal-bin (scripts/setup-test-deps.sh installs them).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Feature, FeatureCollection, Geometry } from "geojson";
@@ -142,5 +142,54 @@ describe("coverage against SpatiaLite/GEOS on Helsinki centre, R = 20 m", () => 
     const ours = lykta(RADIUS_M / k);
     expect(Math.abs((ours.totals.pathsM * k) / geos.pathsM - 1)).toBeLessThan(1e-5);
     expect(Math.abs((ours.totals.unlitM * k) / geos.unlitM - 1)).toBeLessThan(1e-4);
+  });
+});
+
+describe("the built `lykta lighting` (dist-cli: byte scanner, code cache) on the same data", () => {
+  const program = join(ROOT, "dist-cli/lykta.js");
+  const cache = join(ROOT, "dist-cli/lighting-fast.v8cache");
+  const lighting = (output: string) => {
+    const result = spawnSync(
+      "node",
+      [
+        program,
+        "lighting",
+        "--paths",
+        HELSINKI,
+        "--lamps",
+        HELSINKI,
+        "--radius",
+        "20",
+        "-o",
+        output,
+      ],
+      { cwd: dir, encoding: "utf8", timeout: 120_000 },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    return { summary: result.stdout, pieces: readFileSync(join(dir, output), "utf8") };
+  };
+
+  it("within 0.5 % of GEOS, the same as the model on parsed features, with or without a cache", () => {
+    expect(existsSync(program), "dist-cli/lykta.js: npm ci builds it (npm run build:cli)").toBe(
+      true,
+    );
+    rmSync(cache, { force: true });
+    const first = lighting("first.geojson");
+    expect(existsSync(cache)).toBe(true);
+    const written = statSync(cache).mtimeMs;
+    const second = lighting("first.geojson");
+    // The cache was accepted (not written again), and changes nothing.
+    expect(statSync(cache).mtimeMs).toBe(written);
+    expect(second).toEqual(first);
+    // A damaged cache is refused by V8 and written anew; the result is the same.
+    writeFileSync(cache, "not a code cache");
+    expect(lighting("first.geojson")).toEqual(first);
+    expect(readFileSync(cache, "utf8")).not.toBe("not a code cache");
+
+    const summary = JSON.parse(first.summary);
+    expect(summary.path_count).toBe(geos.paths);
+    expect(Math.abs(summary.unlit_m - geos.unlitM) / geos.unlitM).toBeLessThan(0.005);
+    // The summary rounds each part to centimetres.
+    expect(summary.unlit_m).toBeCloseTo(lykta(RADIUS_M).totals.unlitM, 1);
   });
 });

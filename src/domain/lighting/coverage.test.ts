@@ -4,23 +4,11 @@
  * with proj4, independently of projection.ts). Tolerance 0.1 mm.
  */
 import { describe, expect, it } from "vitest";
-import { at, CLASSES, lamp, path } from "./lighting.fixtures";
+import { pathColumnsOf } from "./columns";
+import { at, CLASSES, IDENTITY, lamp, path } from "./lighting.fixtures";
 import { createLightingModel } from "./model";
 import { buildNetwork, forEachCircleInterval } from "./network";
-import type { LocalProjection } from "./projection";
 import { type CoverageResult, type LightingInput, type LightingPath, PIECE_STATES } from "./types";
-
-/** Coordinates taken as metres as they are (for exact-arithmetic checks of the geometry). */
-const IDENTITY: LocalProjection = {
-  centreLon: 0,
-  centreLat: 0,
-  maxScaleError: 0,
-  forward: (x, y) => [x, y],
-  forwardInto: (x, y, out, index) => {
-    out[2 * index] = x;
-    out[2 * index + 1] = y;
-  },
-};
 
 const MM = 4; // toBeCloseTo digits: |difference| < 0.5e-4 m
 
@@ -212,7 +200,7 @@ describe("edge cases of circles and segments", () => {
       pathClass: null,
       lit: "unknown",
     };
-    const network = buildNetwork([metres], IDENTITY);
+    const network = buildNetwork(pathColumnsOf([metres]), IDENTITY);
     const found: number[][] = [];
     forEachCircleInterval(network, 50, 10, 10, (p, start, end) => found.push([p, start, end]));
     expect(found).toEqual([]);

@@ -3,7 +3,13 @@
  * layer), and the summary's unlit length is the sum of its three parts.
  */
 import { describe, expect, it } from "vitest";
-import { pieceFeatures, piecesGeoJsonBytes, piecesGeoJsonText, summaryJson } from "./geojson";
+import {
+  pieceFeatures,
+  piecesGeoJsonBytes,
+  piecesGeoJsonText,
+  putRounded,
+  summaryJson,
+} from "./geojson";
 import { CLASSES, lamp, path } from "./lighting.fixtures";
 import { createLightingModel } from "./model";
 
@@ -114,5 +120,29 @@ describe("summaryJson", () => {
       "local_footway",
       "unclassified",
     ]);
+  });
+});
+
+describe("putRounded", () => {
+  it("writes String(Math.round(value * 10^d) / 10^d) for degrees, metres and lux", () => {
+    const bytes = new Uint8Array(64);
+    const text = (value: number, digits: number) =>
+      new TextDecoder().decode(bytes.subarray(0, putRounded(bytes, 0, value, digits)));
+    const values = [0, -0, 5e-8, -5e-8, 1e-7, 1.2e-6, 0.1, 0.125, 9.999999995, 180, -180];
+    values.push(1e14, 999999999999.99, 1e15, 1e21, 123456.785, -2.675, Number.MAX_SAFE_INTEGER);
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (let i = 0; i < 3000; i++) {
+      values.push((random() - 0.5) * 360, (random() - 0.5) * 10 ** Math.floor(random() * 16));
+    }
+    for (const value of values) {
+      for (const digits of [0, 1, 2, 3, 7]) {
+        const factor = 10 ** digits;
+        expect(text(value, digits)).toBe(String(Math.round(value * factor) / factor));
+      }
+    }
   });
 });

@@ -49,20 +49,21 @@ export function pieceFeatures(
   classes: LightingClassesFile,
 ): Feature<LineString, PieceProperties>[] {
   const { pieces } = result;
+  const paths = model.pathColumns;
   const features: Feature<LineString, PieceProperties>[] = [];
   for (let i = 0; i < pieces.count; i++) {
-    const path = model.paths[pieces.pathIndex[i]!]!;
+    const p = pieces.pathIndex[i]!;
     const startM = pieces.startM[i]!;
     const endM = pieces.endM[i]!;
     const properties: PieceProperties = {
-      path_id: path.id,
-      path_class: path.pathClass ?? "unclassified",
-      name: path.name ?? null,
+      path_id: paths.id[p]!,
+      path_class: paths.pathClass[p] ?? "unclassified",
+      name: paths.name[p] ?? null,
       state: PIECE_STATES[pieces.state[i]!]!,
       length_m: round(endM - startM, 2),
       start_m: round(startM, 2),
       end_m: round(endM, 2),
-      lit_tag: path.lit,
+      lit_tag: paths.lit[p]!,
     };
     if (result.mode === "illuminance") {
       properties.e_avg_lux = round(result.eAvgLux[i]!, 2);
@@ -209,9 +210,10 @@ export function piecesGeoJsonText(
   const { pieces } = result;
   const lines: string[] = new Array(pieces.count);
   const illuminance = result.mode === "illuminance" ? result : null;
-  const pathText = model.paths.map(
-    (path) =>
-      `"path_id":${JSON.stringify(path.id)},"path_class":${JSON.stringify(path.pathClass ?? "unclassified")},"name":${JSON.stringify(path.name ?? null)}`,
+  const paths = model.pathColumns;
+  const pathText = paths.id.map(
+    (id, p) =>
+      `"path_id":${JSON.stringify(id)},"path_class":${JSON.stringify(paths.pathClass[p] ?? "unclassified")},"name":${JSON.stringify(paths.name[p] ?? null)}`,
   );
   for (let i = 0; i < pieces.count; i++) {
     const p = pieces.pathIndex[i]!;
@@ -221,7 +223,7 @@ export function piecesGeoJsonText(
       .pieceLine(pieces, i)
       .map((position) => `[${round(position[0]!, 7)},${round(position[1]!, 7)}]`)
       .join(",");
-    let properties = `${pathText[p]},"state":"${PIECE_STATES[pieces.state[i]!]}","length_m":${round(endM - startM, 2)},"start_m":${round(startM, 2)},"end_m":${round(endM, 2)},"lit_tag":"${model.paths[p]!.lit}"`;
+    let properties = `${pathText[p]},"state":"${PIECE_STATES[pieces.state[i]!]}","length_m":${round(endM - startM, 2)},"start_m":${round(startM, 2)},"end_m":${round(endM, 2)},"lit_tag":"${paths.lit[p]}"`;
     if (illuminance !== null) {
       const target = illuminance.targetClassIndex[i]!;
       const compliant = illuminance.compliant[i]!;
@@ -255,39 +257,99 @@ function put(bytes: Uint8Array, at: number, chunk: Uint8Array): number {
   return at + count;
 }
 
+/** 10^digits for the digits the writer uses (exact doubles). */
+const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
 /**
  * Writes `String(round(value, digits))` to `bytes` at `at` without making the string; returns
  * the end. The same characters whenever the rounded value has at most 15 significant digits
  * and needs no exponent (always for degrees with 7 decimals and metres with 2); else through
- * String. Needs 24 bytes of room, or the length of that string.
+ * String. Needs 24 bytes of room, or the length of that string. `digits` is 0 to 9.
  */
-function putRounded(bytes: Uint8Array, at: number, value: number, digits: number): number {
-  const factor = 10 ** digits;
+export function putRounded(bytes: Uint8Array, at: number, value: number, digits: number): number {
+  const factor = POWERS_OF_TEN[digits]!;
   const scaled = Math.round(value * factor);
-  const magnitude = Math.abs(scaled);
+  const magnitude = scaled < 0 ? -scaled : scaled;
   if (!(magnitude < 1e15) || (magnitude !== 0 && magnitude < factor / 1e6)) {
     return put(bytes, at, ascii(String(scaled / factor)));
   }
   if (scaled < 0) bytes[at++] = 0x2d; // "-"
-  const whole = Math.floor(magnitude / factor);
-  let fraction = magnitude - whole * factor;
-  // The integer part, most significant digit first (powers of ten are exact doubles).
-  let divisor = 1;
-  while (divisor * 10 <= whole) divisor *= 10;
-  for (let rest = whole; divisor >= 1; divisor /= 10) {
-    const digit = Math.floor(rest / divisor);
-    bytes[at++] = 0x30 + digit;
-    rest -= digit * divisor;
+  if (magnitude < 2147483648) {
+    // The usual case (degrees with 7 decimals, metres with 2): int32 arithmetic.
+    const m = magnitude | 0;
+    const whole = (m / factor) | 0;
+    at = putInteger(bytes, at, whole);
+    let fraction = m - whole * factor;
+    if (fraction > 0) {
+      bytes[at++] = 0x2e; // "."
+      // The decimals without trailing zeros, leading zeros kept.
+      let places = digits;
+      while (fraction % 10 === 0) {
+        fraction = (fraction / 10) | 0;
+        places--;
+      }
+      for (let k = at + places - 1; k >= at; k--) {
+        const rest = (fraction / 10) | 0;
+        bytes[k] = 0x30 + fraction - rest * 10;
+        fraction = rest;
+      }
+      at += places;
+    }
+    return at;
   }
+  // Integers below 1e15: divisions by 10 and floor are exact.
+  let whole = Math.floor(magnitude / factor);
+  let fraction = magnitude - whole * factor;
+  let length = 1;
+  for (let power = 10; power <= whole; power *= 10) length++;
+  for (let k = length - 1; k >= 0; k--) {
+    const rest = Math.floor(whole / 10);
+    bytes[at + k] = 0x30 + (whole - rest * 10);
+    whole = rest;
+  }
+  at += length;
   if (fraction > 0) {
     bytes[at++] = 0x2e; // "."
-    for (let place = factor / 10; fraction > 0; place /= 10) {
-      const digit = Math.floor(fraction / place);
-      bytes[at++] = 0x30 + digit;
-      fraction -= digit * place;
+    let places = digits;
+    while (fraction % 10 === 0) {
+      fraction /= 10;
+      places--;
     }
+    for (let k = places - 1; k >= 0; k--) {
+      const rest = Math.floor(fraction / 10);
+      bytes[at + k] = 0x30 + (fraction - rest * 10);
+      fraction = rest;
+    }
+    at += places;
   }
   return at;
+}
+
+/** Two ASCII digits per number below 100. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) =>
+  i % 2 === 0 ? 0x30 + Math.floor(i / 20) : 0x30 + (((i - 1) / 2) % 10),
+);
+
+/** A non-negative int32 in decimal at `at`; returns the end. */
+function putInteger(bytes: Uint8Array, at: number, value: number): number {
+  let length = 1;
+  for (let power = 10; power <= value && length < 10; power *= 10) length++;
+  let k = at + length;
+  let rest = value;
+  while (rest >= 100) {
+    const next = (rest / 100) | 0;
+    const pair = 2 * (rest - next * 100);
+    bytes[--k] = DIGIT_PAIRS[pair + 1]!;
+    bytes[--k] = DIGIT_PAIRS[pair]!;
+    rest = next;
+  }
+  if (rest >= 10) {
+    bytes[--k] = DIGIT_PAIRS[2 * rest + 1]!;
+    bytes[--k] = DIGIT_PAIRS[2 * rest]!;
+  } else {
+    bytes[--k] = 0x30 + rest;
+  }
+  return at + length;
 }
 
 /**
@@ -313,23 +375,43 @@ export function piecesGeoJsonBytes(
   // About 330 bytes a piece in a city (8.8 MB for 27,484): room for all of them at once.
   let bytes = new Uint8Array(65536 + 400 * pieces.count);
   let at = put(bytes, 0, encoder.encode(`${head.slice(0, -1)},"features":[\n`));
-  // Per path: the properties that come from the path, and its lit tag, as bytes.
-  const pathBytes: (Uint8Array | undefined)[] = new Array(model.paths.length);
+  // Per path: the properties that come from the path, as bytes in one pool (made when the
+  // path's first piece is written), and its lit tag.
+  const paths = model.pathColumns;
+  const pathStart = new Int32Array(paths.count).fill(-1);
+  const pathEnd = new Int32Array(paths.count);
+  let pool = new Uint8Array(64 * 1024);
+  let poolUsed = 0;
   const litBytes = new Map<string, Uint8Array>();
+  // Room for the longest path's positions (a piece has at most those and its two ends).
+  let longest = 0;
+  for (let p = 0; p < paths.count; p++) {
+    const count = paths.vertexStart[p + 1]! - paths.vertexStart[p]!;
+    if (count > longest) longest = count;
+  }
+  const line = new Float64Array(2 * (longest + 2));
+  const { pathIndex, startM: starts, endM: ends, state } = pieces;
   for (let i = 0; i < pieces.count; i++) {
-    const p = pieces.pathIndex[i]!;
-    const path = model.paths[p]!;
-    let properties = pathBytes[p];
-    if (properties === undefined) {
-      properties = encoder.encode(
-        `"path_id":${JSON.stringify(path.id)},"path_class":${JSON.stringify(path.pathClass ?? "unclassified")},"name":${JSON.stringify(path.name ?? null)}`,
-      );
-      pathBytes[p] = properties;
+    const p = pathIndex[i]!;
+    if (pathStart[p]! < 0) {
+      const text = `"path_id":${JSON.stringify(paths.id[p])},"path_class":${JSON.stringify(paths.pathClass[p] ?? "unclassified")},"name":${JSON.stringify(paths.name[p] ?? null)}`;
+      // At most 3 bytes of UTF-8 per UTF-16 unit.
+      if (poolUsed + 3 * text.length > pool.length) {
+        const larger = new Uint8Array(Math.max(2 * pool.length, poolUsed + 3 * text.length));
+        larger.set(pool.subarray(0, poolUsed));
+        pool = larger;
+      }
+      pathStart[p] = poolUsed;
+      poolUsed += encoder.encodeInto(text, pool.subarray(poolUsed)).written;
+      pathEnd[p] = poolUsed;
     }
-    let lit = litBytes.get(path.lit);
+    const propertiesStart = pathStart[p]!;
+    const propertiesEnd = pathEnd[p]!;
+    const litTag = paths.lit[p]!;
+    let lit = litBytes.get(litTag);
     if (lit === undefined) {
-      lit = ascii(`,"lit_tag":"${path.lit}"}}`);
-      litBytes.set(path.lit, lit);
+      lit = ascii(`,"lit_tag":"${litTag}"}}`);
+      litBytes.set(litTag, lit);
     }
     const extra =
       illuminance === null
@@ -337,9 +419,11 @@ export function piecesGeoJsonBytes(
         : ascii(
             `,"uniformity":${roundOrNull(illuminance.uniformity[i]!, 3)},"target_class":${illuminance.targetClassIndex[i]! < 0 ? "null" : JSON.stringify(classes.pClasses[illuminance.targetClassIndex[i]!]?.id ?? null)},"compliant":${illuminance.compliant[i]! < 0 ? "null" : illuminance.compliant[i] === 1}`,
           );
-    const line = model.pieceLine(pieces, i);
+    const startM = starts[i]!;
+    const endM = ends[i]!;
+    const positions = model.pathLineInto(p, startM, endM, line);
     // Room for this piece: numbers take at most 24 bytes each.
-    const room = 400 + 52 * line.length + properties.length + (extra?.length ?? 0);
+    const room = 400 + 52 * positions + (propertiesEnd - propertiesStart) + (extra?.length ?? 0);
     if (at + room > bytes.length) {
       const next = new Uint8Array(Math.max(bytes.length * 2, at + room));
       next.set(bytes.subarray(0, at));
@@ -350,19 +434,17 @@ export function piecesGeoJsonBytes(
       bytes[at++] = 0x0a; // "\n"
     }
     at = put(bytes, at, FEATURE_START);
-    for (let k = 0; k < line.length; k++) {
+    for (let k = 0; k < positions; k++) {
       if (k > 0) bytes[at++] = 0x2c;
       bytes[at++] = 0x5b; // "["
-      at = putRounded(bytes, at, line[k]![0]!, 7);
+      at = putRounded(bytes, at, line[2 * k]!, 7);
       bytes[at++] = 0x2c;
-      at = putRounded(bytes, at, line[k]![1]!, 7);
+      at = putRounded(bytes, at, line[2 * k + 1]!, 7);
       bytes[at++] = 0x5d; // "]"
     }
     at = put(bytes, at, PROPERTIES_START);
-    at = put(bytes, at, properties);
-    const startM = pieces.startM[i]!;
-    const endM = pieces.endM[i]!;
-    at = put(bytes, at, STATE_TEXT[pieces.state[i]!]!);
+    for (let k = propertiesStart; k < propertiesEnd; k++) bytes[at++] = pool[k]!;
+    at = put(bytes, at, STATE_TEXT[state[i]!]!);
     at = putRounded(bytes, at, endM - startM, 2);
     at = put(bytes, at, START_M);
     at = putRounded(bytes, at, startM, 2);

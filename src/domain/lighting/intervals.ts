@@ -125,8 +125,10 @@ function sortRangeLong(
 }
 
 /**
- * Union of sorted intervals [from, to) whose tag passes `keep`, appended to `out` as
- * disjoint, sorted intervals (touching intervals join: [0, 5] and [5, 9] give [0, 9]).
+ * Union of sorted intervals [from, to) (of lamps that are on, when `on` is given: on[tag]
+ * is 1), written to outStart/outEnd from `at` as disjoint, sorted intervals (touching
+ * intervals join: [0, 5] and [5, 9] give [0, 9]). Returns the end. The out columns need room
+ * for to - from more.
  */
 export function unionInto(
   start: Float64Array,
@@ -134,34 +136,38 @@ export function unionInto(
   tag: Uint32Array,
   from: number,
   to: number,
-  keep: ((tag: number) => boolean) | null,
-  out: { start: number[]; end: number[] } | IntervalColumns,
-): void {
-  const push =
-    out instanceof IntervalColumns
-      ? (s: number, e: number) => out.push(0, s, e, 0)
-      : (s: number, e: number) => {
-          out.start.push(s);
-          out.end.push(e);
-        };
-  let currentStart = Number.NaN;
-  let currentEnd = Number.NaN;
+  on: Uint8Array | null,
+  outStart: Float64Array,
+  outEnd: Float64Array,
+  at: number,
+): number {
+  let open = false;
+  let currentStart = 0;
+  let currentEnd = 0;
   for (let i = from; i < to; i++) {
-    if (keep !== null && !keep(tag[i]!)) continue;
+    if (on !== null && on[tag[i]!] !== 1) continue;
     const s = start[i]!;
     const e = end[i]!;
-    if (Number.isNaN(currentStart)) {
+    if (!open) {
+      open = true;
       currentStart = s;
       currentEnd = e;
     } else if (s <= currentEnd) {
       if (e > currentEnd) currentEnd = e;
     } else {
-      push(currentStart, currentEnd);
+      outStart[at] = currentStart;
+      outEnd[at] = currentEnd;
+      at++;
       currentStart = s;
       currentEnd = e;
     }
   }
-  if (!Number.isNaN(currentStart)) push(currentStart, currentEnd);
+  if (open) {
+    outStart[at] = currentStart;
+    outEnd[at] = currentEnd;
+    at++;
+  }
+  return at;
 }
 
 /** Union of a list of [start, end] pairs (any order): sorted, disjoint. */

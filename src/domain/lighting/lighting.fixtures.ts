@@ -7,6 +7,7 @@ import type { Position } from "geojson";
 import proj4 from "proj4";
 import lightingClassesData from "../../../data/lighting-classes.json";
 import type { LightingClassesFile } from "./classes";
+import type { LocalProjection } from "./projection";
 import type { LightingLamp, LightingPath } from "./types";
 
 export const CLASSES = lightingClassesData as LightingClassesFile;
@@ -44,3 +45,16 @@ export function lamp(
 ): LightingLamp {
   return { id, position: at(x, y), ...options };
 }
+
+/** Coordinates taken as metres as they are (for exact-arithmetic checks of the geometry). */
+export const IDENTITY: LocalProjection = {
+  centreLon: 0,
+  centreLat: 0,
+  maxScaleError: 0,
+  forward: (x, y) => [x, y],
+  forwardInto: (x, y, out, index) => {
+    out[2 * index] = x;
+    out[2 * index + 1] = y;
+  },
+  forwardAll: (lonLat, out, count) => out.set(lonLat.subarray(0, 2 * count)),
+};

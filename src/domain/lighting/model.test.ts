@@ -184,6 +184,11 @@ describe("illuminance along a path", () => {
 
 describe("scenarios", () => {
   // A 100 m footway with lamps at both ends, R = 20: lit 0..20 and 80..100, a 60 m gap.
+  const lamps = [
+    flatLamp("a", 0, 0),
+    flatLamp("b", 100, 0),
+    flatLamp("c", 50, 1000, { status: "off" }),
+  ];
   const input: LightingInput = {
     paths: [
       path("p", [
@@ -195,7 +200,7 @@ describe("scenarios", () => {
         [100, 1000],
       ]),
     ],
-    lamps: [flatLamp("a", 0, 0), flatLamp("b", 100, 0), flatLamp("c", 50, 1000, { status: "off" })],
+    lamps,
   };
 
   it("a lamp added in the gap lights 40 m (30..70)", () => {
@@ -230,7 +235,7 @@ describe("scenarios", () => {
       remove: [0],
     });
     const fresh = createLightingModel(
-      { ...input, lamps: [input.lamps[1]!, input.lamps[2]!, flatLamp("new", 50, 0)] },
+      { ...input, lamps: [lamps[1]!, lamps[2]!, flatLamp("new", 50, 0)] },
       FLAT_OPTIONS,
     );
     const applied = model.coverage();
@@ -248,7 +253,7 @@ describe("scenarios", () => {
       add: [{ position: at(50, 0), poleHeightM: 5, luminousFluxLm: 1000 }],
     });
     const fresh = createLightingModel(
-      { ...input, lamps: [...input.lamps, flatLamp("new", 50, 0)] },
+      { ...input, lamps: [...lamps, flatLamp("new", 50, 0)] },
       FLAT_OPTIONS,
     );
     // The gap piece, 20..80 m: samples at 20.5 ... 79.5 m.
@@ -409,6 +414,31 @@ describe("gaps", () => {
     expect(result.gaps[1]!.reasons).toMatchObject({ offLampIds: [], lit: "unknown" });
     expect(result.gaps[1]!.reasons.nearestWorkingLampM).toBeCloseTo(50, 3);
     expect(result.gaps[0]!.reasons.lit).toBe("no");
+  });
+
+  it("the first few of a seeded city are the first few of all of them, in the same order", () => {
+    const city = seededCityNetwork({ seed: 7, sideM: 1500 });
+    const pathClasses = pathClassesData as PathClassesFile;
+    const { paths } = pathsFromFeatures(city.paths.features, { pathClasses });
+    const { lamps } = lampsFromFeatures(city.lamps.features);
+    const all = createLightingModel({ paths, lamps }, { classes: CLASSES, maxGaps: 100_000 });
+    const allGaps = all.coverage();
+    expect(allGaps.gaps.length).toBe(allGaps.gapCount);
+    expect(allGaps.gapCount).toBeGreaterThan(40);
+    for (const maxGaps of [1, 5, 20]) {
+      const few = createLightingModel({ paths, lamps }, { classes: CLASSES, maxGaps }).coverage();
+      expect(few.gapCount).toBe(allGaps.gapCount);
+      expect(few.gaps).toEqual(allGaps.gaps.slice(0, maxGaps));
+    }
+    // Worst first, by the rule (a check of the full list, not of the code's own order).
+    for (let k = 1; k < allGaps.gaps.length; k++) {
+      const [a, b] = [allGaps.gaps[k - 1]!, allGaps.gaps[k]!];
+      expect(
+        a.score > b.score ||
+          (a.score === b.score &&
+            (a.pathIndex < b.pathIndex || (a.pathIndex === b.pathIndex && a.startM < b.startM))),
+      ).toBe(true);
+    }
   });
 });
 

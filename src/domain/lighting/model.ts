@@ -28,6 +28,7 @@ import {
   targetOf,
   UNCLASSIFIED,
 } from "./classes";
+import { lampColumnsOf, pathColumnsOf, pathsOfColumns } from "./columns";
 import {
   coveredLength,
   type GroupedIntervals,
@@ -39,6 +40,7 @@ import {
 import { LampTable, type ResolvedLamp, resolveLampValues } from "./lamps";
 import {
   buildNetwork,
+  circleIntervalsInto,
   distanceToStretchM,
   forEachCircleInterval,
   type Network,
@@ -46,6 +48,7 @@ import {
   positionAt,
   projectedAt,
   sliceLine,
+  sliceLineInto,
 } from "./network";
 import {
   DEFAULT_DISTRIBUTION,
@@ -67,9 +70,11 @@ import {
   type LengthTotals,
   type LightingArea,
   type LightingInput,
+  type LightingLampColumns,
   type LightingObservation,
   type LightingOptions,
   type LightingPath,
+  type LightingPathColumns,
   type LightingPoi,
   type Measurement,
   type NearbyPoi,
@@ -103,6 +108,8 @@ const NEAREST_LAMP_SEARCH_M = 500;
 export interface LightingModel {
   /** The paths, in input order: `pathIndex` in results indexes this. */
   readonly paths: readonly LightingPath[];
+  /** The same paths as columns (made once; what hot loops over the paths read). */
+  readonly pathColumns: LightingPathColumns;
   /** The lamps (removed ones left out), in input order, then added ones: LampChange indexes. */
   readonly lamps: readonly ResolvedLamp[];
   readonly projection: LocalProjection;
@@ -137,6 +144,11 @@ export interface LightingModel {
   pieceLine(pieces: PathPieces, pieceIndex: number): Position[];
   /** WGS 84 line of a path between two distances along it, metres (e.g. a dark gap). */
   pathLine(pathIndex: number, startM: number, endM: number): Position[];
+  /**
+   * pathLine into `out` (longitude at 2k, latitude at 2k + 1), for writers of many pieces:
+   * returns the number of positions. `out` needs room for the path's positions + 2.
+   */
+  pathLineInto(pathIndex: number, startM: number, endM: number, out: Float64Array): number;
   /** WGS 84 point at a distance along a path, metres (clamped to the path). */
   pathPoint(pathIndex: number, distanceM: number): Position;
   /** The nearest path within `maxM` of a WGS 84 position, with its class importance. */
@@ -289,6 +301,9 @@ interface LightSource {
 
 const DEGREE = Math.PI / 180;
 
+/** summarise's sums per class: path length, one per piece state, compliant length. */
+const LENGTH_SUMS = 6;
+
 function emptyTotals(): LengthTotals {
   return { pathsM: 0, litByLampM: 0, unlitM: 0, taggedLitM: 0, darkM: 0, unknownM: 0 };
 }
@@ -306,25 +321,63 @@ function finishTotals(totals: LengthTotals): void {
 }
 
 /**
+ * The pieces of path p between a and b, which no lamp lights: dark where a dark report's
+ * interval covers them (dark rows from `darkCursor` to `darkTo`), else `unlitState`. Returns
+ * the cursor for the next stretch of the same path.
+ */
+function unlitPieces(
+  pieces: PieceColumns,
+  p: number,
+  a: number,
+  b: number,
+  unlitState: number,
+  dark: GroupedIntervals,
+  darkCursor: number,
+  darkTo: number,
+): number {
+  let position = a;
+  while (darkCursor < darkTo && dark.end[darkCursor]! <= position) darkCursor++;
+  for (let d = darkCursor; d < darkTo && dark.start[d]! < b; d++) {
+    const ds = Math.max(dark.start[d]!, position);
+    const de = Math.min(dark.end[d]!, b);
+    if (ds > position) pieces.push(p, position, ds, unlitState);
+    pieces.push(p, ds, de, STATE_DARK);
+    position = de;
+  }
+  if (position < b) pieces.push(p, position, b, unlitState);
+  return darkCursor;
+}
+
+/** A copy of `array` with room for `size` elements. */
+function grown<T extends Float64Array | Uint32Array>(array: T, size: number): T {
+  const next = new (array.constructor as new (n: number) => T)(size);
+  next.set(array);
+  return next;
+}
+
+/**
  * The box of the paths and lamps, checking on the way what a programmer must not pass:
  * paths with fewer than 2 positions, coordinates that are not finite numbers.
  */
-function boundsOfInput(input: LightingInput): [number, number, number, number] {
+function boundsOfInput(
+  paths: LightingPathColumns,
+  lamps: LightingLampColumns,
+): [number, number, number, number] {
   let west = Number.POSITIVE_INFINITY;
   let south = Number.POSITIVE_INFINITY;
   let east = Number.NEGATIVE_INFINITY;
   let north = Number.NEGATIVE_INFINITY;
-  const paths = input.paths;
-  for (let p = 0; p < paths.length; p++) {
-    const coordinates = paths[p]!.coordinates;
-    if (coordinates.length < 2) {
+  const { vertexStart } = paths;
+  let lonLat = paths.lonLat;
+  for (let p = 0; p < paths.count; p++) {
+    if (vertexStart[p + 1]! - vertexStart[p]! < 2) {
       throw new Error(
-        `createLightingModel: paths[${p}] (${paths[p]!.id}) has fewer than 2 positions`,
+        `createLightingModel: paths[${p}] (${paths.id[p]}) has fewer than 2 positions`,
       );
     }
-    for (let k = 0; k < coordinates.length; k++) {
-      const x = coordinates[k]![0]!;
-      const y = coordinates[k]![1]!;
+    for (let v = vertexStart[p]!; v < vertexStart[p + 1]!; v++) {
+      const x = lonLat[2 * v]!;
+      const y = lonLat[2 * v + 1]!;
       // NaN fails every comparison: caught by the check below.
       if (x < west) west = x;
       if (x > east) east = x;
@@ -332,18 +385,18 @@ function boundsOfInput(input: LightingInput): [number, number, number, number] {
       if (y > north) north = y;
       if (!(x - x === 0 && y - y === 0)) {
         throw new Error(
-          `createLightingModel: paths[${p}] (${paths[p]!.id}) has a non-finite position`,
+          `createLightingModel: paths[${p}] (${paths.id[p]}) has a non-finite position`,
         );
       }
     }
   }
-  const lamps = input.lamps;
-  for (let i = 0; i < lamps.length; i++) {
-    const x = lamps[i]!.position[0]!;
-    const y = lamps[i]!.position[1]!;
+  lonLat = lamps.lonLat;
+  for (let i = 0; i < lamps.count; i++) {
+    const x = lonLat[2 * i]!;
+    const y = lonLat[2 * i + 1]!;
     if (!(x - x === 0 && y - y === 0)) {
       throw new Error(
-        `createLightingModel: lamps[${i}] (${lamps[i]!.id}) has a non-finite position`,
+        `createLightingModel: lamps[${i}] (${lamps.id(i)}) has a non-finite position`,
       );
     }
     if (x < west) west = x;
@@ -406,7 +459,9 @@ export function createLightingModel(input: LightingInput, options: LightingOptio
 }
 
 class Model implements LightingModel {
-  readonly paths: readonly LightingPath[];
+  readonly pathColumns: LightingPathColumns;
+  /** The input's path objects, or made from the columns when asked for. */
+  private pathObjects: readonly LightingPath[] | null;
   readonly projection: LocalProjection;
   readonly settings: ResolvedSettings;
   private readonly classes: LightingClassesFile;
@@ -443,50 +498,65 @@ class Model implements LightingModel {
   private readonly viewB = emptyView();
 
   constructor(input: LightingInput, settings: ResolvedSettings, classes: LightingClassesFile) {
-    this.paths = input.paths;
+    const paths = pathColumnsOf(input.paths);
+    const lamps = lampColumnsOf(input.lamps);
+    this.pathColumns = paths;
+    this.pathObjects = paths === input.paths ? null : (input.paths as readonly LightingPath[]);
     this.settings = settings;
     this.classes = classes;
-    this.projection = createLocalProjection(boundsOfInput(input));
-    this.network = buildNetwork(input.paths, this.projection);
+    this.projection = createLocalProjection(boundsOfInput(paths, lamps));
+    this.network = buildNetwork(paths, this.projection);
     this.intensity = intensityFunction(settings.distribution);
 
     // Classes and targets per path.
     const keys = new Map<string, number>();
     this.classKeys = [];
-    const pathCount = input.paths.length;
+    const pathCount = paths.count;
     this.pathClassKey = new Uint16Array(pathCount);
     this.pathImportance = new Float64Array(pathCount);
     this.pathTarget = new Int8Array(pathCount);
     this.pathTargetAvgLux = new Float64Array(pathCount);
     this.pathLit = new Array<LitValue>(pathCount);
     const pClassIndex = new Map(classes.pClasses.map((entry, index) => [entry.id, index]));
+    // Per class key (a handful): importance, target class and its average.
+    const keyImportance: number[] = [];
+    const keyTarget: number[] = [];
+    let previousClass: string | null | undefined;
+    let k = -1;
     for (let p = 0; p < pathCount; p++) {
-      const path = input.paths[p]!;
-      const key = path.pathClass ?? UNCLASSIFIED;
-      let k = keys.get(key);
-      if (k === undefined) {
-        k = this.classKeys.length;
-        keys.set(key, k);
-        this.classKeys.push(key);
+      const pathClass = paths.pathClass[p]!;
+      if (pathClass !== previousClass) {
+        previousClass = pathClass;
+        const key = pathClass ?? UNCLASSIFIED;
+        const known = keys.get(key);
+        if (known === undefined) {
+          k = this.classKeys.length;
+          keys.set(key, k);
+          this.classKeys.push(key);
+          const target = targetOf(classes, pathClass);
+          keyImportance.push(target.importance);
+          keyTarget.push(
+            target.targetClass === null ? -1 : (pClassIndex.get(target.targetClass) ?? -1),
+          );
+        } else {
+          k = known;
+        }
       }
       this.pathClassKey[p] = k;
-      const target = targetOf(classes, path.pathClass);
-      this.pathImportance[p] = target.importance;
-      const targetIndex =
-        target.targetClass === null ? -1 : (pClassIndex.get(target.targetClass) ?? -1);
+      this.pathImportance[p] = keyImportance[k]!;
+      const targetIndex = keyTarget[k]!;
       this.pathTarget[p] = targetIndex;
       this.pathTargetAvgLux[p] = targetIndex < 0 ? 0 : classes.pClasses[targetIndex]!.averageLux;
-      this.pathLit[p] = path.lit;
+      this.pathLit[p] = paths.lit[p]!;
     }
 
     // Lamps: removed ones are left out; reports switch lamps off.
-    const present = input.lamps.filter((lamp) => lamp.status !== "removed");
     this.table = new LampTable(this.projection, {
       radiusM: settings.radiusM,
       distribution: settings.distribution,
       defaults: settings.lampDefaults,
     });
-    this.table.add(present);
+    const removed = this.table.addInventory(lamps);
     this.observations = input.observations ?? [];
     let reportedBroken = 0;
     let unlinkedReports = 0;
@@ -510,30 +580,28 @@ class Model implements LightingModel {
       }
     }
     this.lampCounts = {
-      total: input.lamps.length,
+      total: lamps.count,
       reportedBroken,
-      removed: input.lamps.length - present.length,
+      removed,
       unlinkedReports,
     };
 
     // Every lamp's intervals, then the union of the working ones.
     const columns = new IntervalColumns(Math.max(1024, this.table.count * 4));
     const table = this.table;
-    let lampIndex = 0;
-    const collect = (path: number, start: number, end: number) =>
-      columns.push(path, start, end, lampIndex);
-    for (; lampIndex < table.count; lampIndex++) {
-      forEachCircleInterval(
+    for (let i = 0; i < table.count; i++) {
+      circleIntervalsInto(
         this.network,
-        table.xy[2 * lampIndex]!,
-        table.xy[2 * lampIndex + 1]!,
-        table.radiusM[lampIndex]!,
-        collect,
+        table.xy[2 * i]!,
+        table.xy[2 * i + 1]!,
+        table.radiusM[i]!,
+        columns,
+        i,
       );
     }
     const rawGrouped = groupByPath(columns, pathCount);
     this.raw = new PathIntervals(rawGrouped);
-    this.lit = new PathIntervals(this.unionGrouped(rawGrouped, (lamp) => table.on[lamp] === 1));
+    this.lit = new PathIntervals(this.unionGrouped(rawGrouped, table.on));
 
     // Dark reports: the path within darkReportRadiusM of the report (a line: of its vertices
     // and points every half radius along it).
@@ -557,6 +625,11 @@ class Model implements LightingModel {
     this.areas = input.areas ?? [];
   }
 
+  get paths(): readonly LightingPath[] {
+    if (this.pathObjects === null) this.pathObjects = pathsOfColumns(this.pathColumns);
+    return this.pathObjects;
+  }
+
   get lamps(): readonly ResolvedLamp[] {
     return this.table.lamps;
   }
@@ -569,11 +642,12 @@ class Model implements LightingModel {
     // A map of ids and refs, made on first use and when lamps were added since.
     if (this.lampLookup === null || this.lampLookupCount !== this.table.count) {
       const lookup = new Map<string, number>();
-      const { ids, refs, count } = this.table;
+      const table = this.table;
+      const count = table.count;
       for (let i = count - 1; i >= 0; i--) {
-        const ref = refs[i];
-        if (ref !== null && ref !== undefined) lookup.set(`ref:${ref}`, i);
-        lookup.set(`id:${ids[i]}`, i);
+        const ref = table.refOf(i);
+        if (ref !== null) lookup.set(`ref:${ref}`, i);
+        lookup.set(`id:${table.idOf(i)}`, i);
       }
       this.lampLookup = lookup;
       this.lampLookupCount = count;
@@ -614,30 +688,32 @@ class Model implements LightingModel {
     return points;
   }
 
-  private unionGrouped(
-    grouped: GroupedIntervals,
-    keep: ((tag: number) => boolean) | null,
-  ): GroupedIntervals {
+  /** Per path, the union of the intervals (of lamps that are on, when `on` is given). */
+  private unionGrouped(grouped: GroupedIntervals, on: Uint8Array | null): GroupedIntervals {
     const pathCount = this.network.pathCount;
     const offset = new Uint32Array(pathCount + 1);
-    const out = { start: [] as number[], end: [] as number[] };
+    const start = new Float64Array(grouped.start.length);
+    const end = new Float64Array(grouped.start.length);
+    let count = 0;
     for (let p = 0; p < pathCount; p++) {
-      unionInto(
+      count = unionInto(
         grouped.start,
         grouped.end,
         grouped.tag,
         grouped.offset[p]!,
         grouped.offset[p + 1]!,
-        keep,
-        out,
+        on,
+        start,
+        end,
+        count,
       );
-      offset[p + 1] = out.start.length;
+      offset[p + 1] = count;
     }
     return {
       offset,
-      start: Float64Array.from(out.start),
-      end: Float64Array.from(out.end),
-      tag: new Uint32Array(out.start.length),
+      start: start.slice(0, count),
+      end: end.slice(0, count),
+      tag: new Uint32Array(count),
     };
   }
 
@@ -660,31 +736,22 @@ class Model implements LightingModel {
     for (let p = 0; p < pathCount; p++) {
       const length = this.network.pathLengthM[p]!;
       const unlitState = this.tagState(p);
-      const darkFrom = dark.offset[p]!;
       const darkTo = dark.offset[p + 1]!;
-      let darkCursor = darkFrom;
-      const unlit = (a: number, b: number) => {
-        let position = a;
-        while (darkCursor < darkTo && dark.end[darkCursor]! <= position) darkCursor++;
-        for (let d = darkCursor; d < darkTo && dark.start[d]! < b; d++) {
-          const ds = Math.max(dark.start[d]!, position);
-          const de = Math.min(dark.end[d]!, b);
-          if (ds > position) pieces.push(p, position, ds, unlitState);
-          pieces.push(p, ds, de, STATE_DARK);
-          position = de;
-        }
-        if (position < b) pieces.push(p, position, b, unlitState);
-      };
+      let darkCursor = dark.offset[p]!;
       this.lit.view(p, lit);
       let position = 0;
       for (let i = lit.from; i < lit.to; i++) {
         const s = lit.start[i]!;
         const e = lit.end[i]!;
-        if (s > position) unlit(position, s);
+        if (s > position) {
+          darkCursor = unlitPieces(pieces, p, position, s, unlitState, dark, darkCursor, darkTo);
+        }
         pieces.push(p, Math.max(s, position), e, STATE_LIT_BY_LAMP);
         if (e > position) position = e;
       }
-      if (position < length) unlit(position, length);
+      if (position < length) {
+        unlitPieces(pieces, p, position, length, unlitState, dark, darkCursor, darkTo);
+      }
       offset[p + 1] = pieces.count;
     }
     this.pieces = pieces;
@@ -721,10 +788,12 @@ class Model implements LightingModel {
   private countLamps(): LampCounts {
     let working = 0;
     let original = 0;
-    for (let i = 0; i < this.table.count; i++) {
-      if (this.table.isAdded(i)) continue;
+    const { flags, on, count } = this.table;
+    for (let i = 0; i < count; i++) {
+      // Bit 4 of flags: added by a scenario (LampTable).
+      if ((flags[i]! & 4) !== 0) continue;
       original++;
-      if (this.table.on[i] === 1) working++;
+      if (on[i] === 1) working++;
     }
     return {
       ...this.lampCounts,
@@ -737,22 +806,40 @@ class Model implements LightingModel {
     pieces: PathPieces,
     compliant: Int8Array | null,
   ): { byClass: ClassSummary[]; totals: LengthTotals } {
-    const totals = emptyTotals();
-    const perClass = this.classKeys.map(() => ({ ...emptyTotals(), compliantM: 0 }));
-    for (let p = 0; p < this.network.pathCount; p++) {
-      const length = this.network.pathLengthM[p]!;
-      totals.pathsM += length;
-      perClass[this.pathClassKey[p]!]!.pathsM += length;
+    // Sums in typed arrays, each in the order the objects summed them: per class (and at
+    // LENGTH_SUMS * classes, the totals) path length, the four states, compliant length.
+    const classes = this.classKeys.length;
+    const sums = new Float64Array(LENGTH_SUMS * (classes + 1));
+    const all = LENGTH_SUMS * classes;
+    const { pathLengthM, pathCount } = this.network;
+    const classKey = this.pathClassKey;
+    for (let p = 0; p < pathCount; p++) {
+      const length = pathLengthM[p]!;
+      sums[all]! += length;
+      sums[LENGTH_SUMS * classKey[p]!]! += length;
     }
+    const { pathIndex, startM, endM, state } = pieces;
     for (let i = 0; i < pieces.count; i++) {
-      const p = pieces.pathIndex[i]!;
-      const length = pieces.endM[i]! - pieces.startM[i]!;
-      const entry = perClass[this.pathClassKey[p]!]!;
-      addState(totals, pieces.state[i]!, length);
-      addState(entry, pieces.state[i]!, length);
-      if (compliant !== null && compliant[i] === 1) entry.compliantM += length;
+      const length = endM[i]! - startM[i]!;
+      const base = LENGTH_SUMS * classKey[pathIndex[i]!]!;
+      sums[all + 1 + state[i]!]! += length;
+      sums[base + 1 + state[i]!]! += length;
+      if (compliant !== null && compliant[i] === 1) sums[base + 5]! += length;
     }
+    const totalsOf = (base: number) => ({
+      pathsM: sums[base]!,
+      litByLampM: sums[base + 1 + STATE_LIT_BY_LAMP]!,
+      unlitM: 0,
+      taggedLitM: sums[base + 1 + STATE_TAGGED_LIT]!,
+      darkM: sums[base + 1 + STATE_DARK]!,
+      unknownM: sums[base + 1 + STATE_UNKNOWN]!,
+    });
+    const totals = totalsOf(all);
     finishTotals(totals);
+    const perClass = this.classKeys.map((_, k) => ({
+      ...totalsOf(LENGTH_SUMS * k),
+      compliantM: sums[LENGTH_SUMS * k + 5]!,
+    }));
     return { byClass: this.classSummaries(perClass, compliant !== null), totals };
   }
 
@@ -846,38 +933,92 @@ class Model implements LightingModel {
   private findGaps(pieces: PathPieces): { gaps: DarkGap[]; gapCount: number } {
     const wanted = new Uint8Array(PIECE_STATES.length);
     for (const state of this.settings.gapStates) wanted[PIECE_STATES.indexOf(state)] = 1;
-    const found: { p: number; start: number; end: number; byState: Float64Array; score: number }[] =
-      [];
+    // The gaps as columns (a city has thousands): path, start, end, score, length per state.
+    const states = PIECE_STATES.length;
+    let capacity = 1024;
+    let gapPath = new Uint32Array(capacity);
+    let gapStart = new Float64Array(capacity);
+    let gapEnd = new Float64Array(capacity);
+    let gapScore = new Float64Array(capacity);
+    let gapByState = new Float64Array(capacity * states);
+    let count = 0;
+    const { pathIndex, startM, endM, state } = pieces;
+    const minGapM = this.settings.minGapM;
     let i = 0;
     while (i < pieces.count) {
-      if (wanted[pieces.state[i]!] !== 1) {
+      if (wanted[state[i]!] !== 1) {
         i++;
         continue;
       }
-      const p = pieces.pathIndex[i]!;
-      const start = pieces.startM[i]!;
-      const byState = new Float64Array(PIECE_STATES.length);
+      const p = pathIndex[i]!;
+      const start = startM[i]!;
+      if (count === capacity) {
+        capacity *= 2;
+        gapPath = grown(gapPath, capacity);
+        gapStart = grown(gapStart, capacity);
+        gapEnd = grown(gapEnd, capacity);
+        gapScore = grown(gapScore, capacity);
+        gapByState = grown(gapByState, capacity * states);
+      }
       let end = start;
       while (
         i < pieces.count &&
-        pieces.pathIndex[i] === p &&
-        wanted[pieces.state[i]!] === 1 &&
-        pieces.startM[i] === end
+        pathIndex[i] === p &&
+        wanted[state[i]!] === 1 &&
+        startM[i] === end
       ) {
-        byState[pieces.state[i]!]! += pieces.endM[i]! - pieces.startM[i]!;
-        end = pieces.endM[i]!;
+        gapByState[count * states + state[i]!]! += endM[i]! - startM[i]!;
+        end = endM[i]!;
         i++;
       }
       const length = end - start;
-      if (length >= this.settings.minGapM) {
-        found.push({ p, start, end, byState, score: length * this.pathImportance[p]! });
+      if (length >= minGapM) {
+        gapPath[count] = p;
+        gapStart[count] = start;
+        gapEnd[count] = end;
+        gapScore[count] = length * this.pathImportance[p]!;
+        count++;
+      } else {
+        for (let k = 0; k < states; k++) gapByState[count * states + k] = 0;
       }
     }
-    found.sort((a, b) => b.score - a.score || a.p - b.p || a.start - b.start);
-    const gaps = found
-      .slice(0, this.settings.maxGaps)
-      .map((gap, index) => this.describeGap(gap, index + 1));
-    return { gaps, gapCount: found.length };
+    // Worst first: score, then path, then start (a total order, so any correct sort agrees).
+    const before = (a: number, b: number) =>
+      gapScore[b]! - gapScore[a]! || gapPath[a]! - gapPath[b]! || gapStart[a]! - gapStart[b]!;
+    const listed = Math.min(count, this.settings.maxGaps);
+    let order: number[];
+    if (listed > 0 && listed * 8 < count) {
+      // Only the first few are described: keep the best `listed` while going through them.
+      order = [];
+      for (let g = 0; g < count; g++) {
+        if (order.length === listed && before(g, order[listed - 1]!) >= 0) continue;
+        let at = order.length === listed ? listed - 1 : order.length;
+        while (at > 0 && before(g, order[at - 1]!) < 0) {
+          order[at] = order[at - 1]!;
+          at--;
+        }
+        order[at] = g;
+      }
+    } else {
+      order = Array.from({ length: count }, (_, g) => g).sort(before);
+    }
+    const gaps: DarkGap[] = [];
+    for (let rank = 0; rank < listed; rank++) {
+      const g = order[rank]!;
+      gaps.push(
+        this.describeGap(
+          {
+            p: gapPath[g]!,
+            start: gapStart[g]!,
+            end: gapEnd[g]!,
+            byState: gapByState.subarray(g * states, (g + 1) * states),
+            score: gapScore[g]!,
+          },
+          rank + 1,
+        ),
+      );
+    }
+    return { gaps, gapCount: count };
   }
 
   private describeGap(
@@ -885,21 +1026,17 @@ class Model implements LightingModel {
     rank: number,
   ): DarkGap {
     const { p, start, end } = gap;
-    const path = this.paths[p]!;
+    const paths = this.pathColumns;
     const middle = new Float64Array(2);
     projectedAt(this.network, p, (start + end) / 2, middle);
     // Nearest working lamp to the middle of the gap.
     const table = this.table;
-    const nearest = table.nearest(
+    const nearestWorkingLampM = table.nearestDistanceM(
       middle[0]!,
       middle[1]!,
       NEAREST_LAMP_SEARCH_M,
       (i) => table.on[i] === 1,
     );
-    const nearestWorkingLampM =
-      nearest < 0
-        ? null
-        : Math.hypot(table.xy[2 * nearest]! - middle[0]!, table.xy[2 * nearest + 1]! - middle[1]!);
     // Lamps whose circle reaches into the gap but are off.
     const offLampIds: string[] = [];
     const reportedBrokenLampIds: string[] = [];
@@ -910,9 +1047,9 @@ class Model implements LightingModel {
       if (table.on[lamp] === 1 || seen.has(lamp)) continue;
       if (raw.end[i]! > start && raw.start[i]! < end) {
         seen.add(lamp);
-        offLampIds.push(table.ids[lamp]!);
+        offLampIds.push(table.idOf(lamp));
         if (table.offBecause(lamp) === "reported_broken")
-          reportedBrokenLampIds.push(table.ids[lamp]!);
+          reportedBrokenLampIds.push(table.idOf(lamp));
       }
     }
     const darkReportIds: string[] = [];
@@ -929,9 +1066,9 @@ class Model implements LightingModel {
     return {
       rank,
       pathIndex: p,
-      pathId: path.id,
+      pathId: paths.id[p]!,
       pathClass: this.classKeys[this.pathClassKey[p]!]!,
-      name: path.name ?? null,
+      name: paths.name[p] ?? null,
       startM: start,
       endM: end,
       lengthM: length,
@@ -1097,10 +1234,11 @@ class Model implements LightingModel {
   /** Light at a projected point from the lamps that are on, plus/minus extra sources. */
   private luxAtXy(x: number, y: number): number {
     const table = this.table;
-    if (table.index === null) return 0;
+    const index = table.index;
+    if (index === null) return 0;
     let total = 0;
     const reach = table.maxReachM;
-    table.index.search(x - reach, y - reach, x + reach, y + reach, (i) => {
+    index.search(x - reach, y - reach, x + reach, y + reach, (i) => {
       if (table.on[i] === 1) total += this.luxFrom(this.lightSource(i), x, y);
       return false;
     });
@@ -1618,6 +1756,10 @@ class Model implements LightingModel {
 
   pathLine(pathIndex: number, startM: number, endM: number): Position[] {
     return sliceLine(this.network, pathIndex, startM, endM);
+  }
+
+  pathLineInto(pathIndex: number, startM: number, endM: number, out: Float64Array): number {
+    return sliceLineInto(this.network, pathIndex, startM, endM, out);
   }
 
   pathPoint(pathIndex: number, distanceM: number): Position {

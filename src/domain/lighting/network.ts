@@ -5,9 +5,10 @@
  * two distances, distances from a point to a stretch of path.
  */
 import type { Position } from "geojson";
+import { IntervalColumns } from "./intervals";
 import type { LocalProjection } from "./projection";
 import { SegmentGrid } from "./segment-grid";
-import type { LightingPath } from "./types";
+import type { LightingPathColumns } from "./types";
 
 export interface Network {
   pathCount: number;
@@ -28,42 +29,37 @@ export interface Network {
   segmentIndex: SegmentGrid | null;
 }
 
-/** Build the network. Paths must have at least 2 positions (inputs.ts checks). */
-export function buildNetwork(paths: readonly LightingPath[], projection: LocalProjection): Network {
-  const pathCount = paths.length;
-  const vertexStart = new Uint32Array(pathCount + 1);
-  for (let p = 0; p < pathCount; p++) {
-    vertexStart[p + 1] = vertexStart[p]! + paths[p]!.coordinates.length;
-  }
+/**
+ * Build the network. Paths must have at least 2 positions (inputs.ts checks). The network
+ * keeps the columns' lonLat as it is (for output geometry).
+ */
+export function buildNetwork(paths: LightingPathColumns, projection: LocalProjection): Network {
+  const pathCount = paths.count;
+  const vertexStart = paths.vertexStart;
   const vertexCount = vertexStart[pathCount]!;
+  const lonLat = paths.lonLat;
   const xy = new Float64Array(vertexCount * 2);
-  const lonLat = new Float64Array(vertexCount * 2);
   const cumM = new Float64Array(vertexCount);
   const pathLengthM = new Float64Array(pathCount);
   const segmentVertex = new Uint32Array(Math.max(0, vertexCount - pathCount));
   const segmentPath = new Uint32Array(segmentVertex.length);
   let segmentCount = 0;
+  projection.forwardAll(lonLat, xy, vertexCount);
   for (let p = 0; p < pathCount; p++) {
-    const coordinates = paths[p]!.coordinates;
     const first = vertexStart[p]!;
+    const last = vertexStart[p + 1]!;
     let length = 0;
-    for (let k = 0; k < coordinates.length; k++) {
-      const position = coordinates[k]!;
-      const v = first + k;
-      lonLat[2 * v] = position[0]!;
-      lonLat[2 * v + 1] = position[1]!;
-      projection.forwardInto(position[0]!, position[1]!, xy, v);
-      if (k > 0) {
-        const dx = xy[2 * v]! - xy[2 * v - 2]!;
-        const dy = xy[2 * v + 1]! - xy[2 * v - 1]!;
-        const segmentLength = Math.sqrt(dx * dx + dy * dy);
-        if (segmentLength > 0) {
-          segmentVertex[segmentCount] = v - 1;
-          segmentPath[segmentCount] = p;
-          segmentCount++;
-        }
-        length += segmentLength;
+    cumM[first] = 0;
+    for (let v = first + 1; v < last; v++) {
+      const dx = xy[2 * v]! - xy[2 * v - 2]!;
+      const dy = xy[2 * v + 1]! - xy[2 * v - 1]!;
+      const segmentLength = Math.sqrt(dx * dx + dy * dy);
+      if (segmentLength > 0) {
+        segmentVertex[segmentCount] = v - 1;
+        segmentPath[segmentCount] = p;
+        segmentCount++;
       }
+      length += segmentLength;
       cumM[v] = length;
     }
     pathLengthM[p] = length;
@@ -102,18 +98,21 @@ export function buildNetwork(paths: readonly LightingPath[], projection: LocalPr
 export type IntervalVisitor = (path: number, startM: number, endM: number, segment: number) => void;
 
 /**
- * Visit the exact intersection of a circle (centre cx, cy, radius, metres) with every
- * segment: one interval per segment that the circle's interior crosses, as distances along
- * the segment's path. Where a circle covers a vertex the intervals of its two segments touch
- * exactly at the vertex's distance (both use cumM), so a union joins them. A circle that only
- * touches a segment (one common point) gives nothing.
+ * Append the exact intersection of a circle (centre cx, cy, radius, metres) with every
+ * segment to `out`: one interval per segment that the circle's interior crosses, as
+ * distances along the segment's path, tagged `tag` (a negative tag: the segment's index).
+ * Where a circle covers a vertex the intervals of its two segments touch exactly at the
+ * vertex's distance (both use cumM), so a union joins them. A circle that only touches a
+ * segment (one common point) gives nothing. No callback: the model collects every lamp's
+ * intervals with it, tens of thousands of circles in a row.
  */
-export function forEachCircleInterval(
+export function circleIntervalsInto(
   network: Network,
   cx: number,
   cy: number,
   radius: number,
-  visit: IntervalVisitor,
+  out: IntervalColumns,
+  tag: number,
 ): void {
   const grid = network.segmentIndex;
   if (grid === null || !(radius > 0)) return;
@@ -140,7 +139,39 @@ export function forEachCircleInterval(
     const t1 = along + half;
     if (t1 <= 0 || t0 >= length) continue;
     const base = cumM[a]!;
-    visit(segmentPath[s]!, t0 <= 0 ? base : base + t0, t1 >= length ? cumM[a + 1]! : base + t1, s);
+    out.push(
+      segmentPath[s]!,
+      t0 <= 0 ? base : base + t0,
+      t1 >= length ? cumM[a + 1]! : base + t1,
+      tag < 0 ? s : tag,
+    );
+  }
+}
+
+/** Intervals of one circle for forEachCircleInterval (a visitor must not call it again). */
+const circleScratch = new IntervalColumns(256);
+let circleScratchBusy = false;
+
+/** circleIntervalsInto, visiting each interval (path, start, end, segment) instead. */
+export function forEachCircleInterval(
+  network: Network,
+  cx: number,
+  cy: number,
+  radius: number,
+  visit: IntervalVisitor,
+): void {
+  // A visitor that asks again gets columns of its own.
+  const scratch = circleScratchBusy ? new IntervalColumns(64) : circleScratch;
+  const outer = scratch === circleScratch;
+  scratch.count = 0;
+  circleScratchBusy = true;
+  try {
+    circleIntervalsInto(network, cx, cy, radius, scratch, -1);
+    for (let i = 0; i < scratch.count; i++) {
+      visit(scratch.path[i]!, scratch.start[i]!, scratch.end[i]!, scratch.tag[i]!);
+    }
+  } finally {
+    if (outer) circleScratchBusy = false;
   }
 }
 
@@ -165,18 +196,11 @@ function segmentAt(network: Network, path: number, distanceM: number): number {
  * metres the difference to a geodesic is far below a millimetre).
  */
 export function positionAt(network: Network, path: number, distanceM: number): Position {
-  const v = segmentAt(network, path, distanceM);
-  const { cumM, lonLat } = network;
-  const segmentLength = cumM[v + 1]! - cumM[v]!;
-  if (!(segmentLength > 0) || v + 1 >= network.vertexStart[path + 1]!) {
-    return [lonLat[2 * v]!, lonLat[2 * v + 1]!];
-  }
-  const f = Math.min(1, Math.max(0, (distanceM - cumM[v]!) / segmentLength));
-  return [
-    lonLat[2 * v]! + f * (lonLat[2 * v + 2]! - lonLat[2 * v]!),
-    lonLat[2 * v + 1]! + f * (lonLat[2 * v + 3]! - lonLat[2 * v + 1]!),
-  ];
+  pointInto(network.lonLat, network, path, distanceM, pointScratch, 0);
+  return [pointScratch[0]!, pointScratch[1]!];
 }
+
+const pointScratch = new Float64Array(2);
 
 /** Projected position `distanceM` along a path, into out[0], out[1]. */
 export function projectedAt(
@@ -185,17 +209,7 @@ export function projectedAt(
   distanceM: number,
   out: Float64Array,
 ): void {
-  const v = segmentAt(network, path, distanceM);
-  const { cumM, xy } = network;
-  const segmentLength = cumM[v + 1]! - cumM[v]!;
-  if (!(segmentLength > 0) || v + 1 >= network.vertexStart[path + 1]!) {
-    out[0] = xy[2 * v]!;
-    out[1] = xy[2 * v + 1]!;
-    return;
-  }
-  const f = Math.min(1, Math.max(0, (distanceM - cumM[v]!) / segmentLength));
-  out[0] = xy[2 * v]! + f * (xy[2 * v + 2]! - xy[2 * v]!);
-  out[1] = xy[2 * v + 1]! + f * (xy[2 * v + 3]! - xy[2 * v + 1]!);
+  pointInto(network.xy, network, path, distanceM, out, 0);
 }
 
 /** The WGS 84 line of a path from `startM` to `endM` (the source's vertices in between). */
@@ -213,6 +227,60 @@ export function sliceLine(
   }
   line.push(positionAt(network, path, endM));
   return line;
+}
+
+/**
+ * sliceLine into `out` (longitude at 2k, latitude at 2k + 1) without an array per position:
+ * returns the number of positions. `out` needs room for the path's vertices + 2.
+ */
+export function sliceLineInto(
+  network: Network,
+  path: number,
+  startM: number,
+  endM: number,
+  out: Float64Array,
+): number {
+  const { cumM, lonLat, vertexStart } = network;
+  const first = vertexStart[path]!;
+  const end = vertexStart[path + 1]!;
+  pointInto(lonLat, network, path, startM, out, 0);
+  let count = 1;
+  for (let v = first; v < end; v++) {
+    const at = cumM[v]!;
+    if (at > startM && at < endM) {
+      out[2 * count] = lonLat[2 * v]!;
+      out[2 * count + 1] = lonLat[2 * v + 1]!;
+      count++;
+    }
+  }
+  pointInto(lonLat, network, path, endM, out, count);
+  return count + 1;
+}
+
+/**
+ * The point `distanceM` along a path in `coordinates` (the network's lonLat or xy) into
+ * out[2k], out[2k + 1]: interpolated on the segment in proportion to the projected length.
+ */
+function pointInto(
+  coordinates: Float64Array,
+  network: Network,
+  path: number,
+  distanceM: number,
+  out: Float64Array,
+  k: number,
+): void {
+  const v = segmentAt(network, path, distanceM);
+  const cumM = network.cumM;
+  const segmentLength = cumM[v + 1]! - cumM[v]!;
+  if (!(segmentLength > 0) || v + 1 >= network.vertexStart[path + 1]!) {
+    out[2 * k] = coordinates[2 * v]!;
+    out[2 * k + 1] = coordinates[2 * v + 1]!;
+    return;
+  }
+  const f = Math.min(1, Math.max(0, (distanceM - cumM[v]!) / segmentLength));
+  out[2 * k] = coordinates[2 * v]! + f * (coordinates[2 * v + 2]! - coordinates[2 * v]!);
+  out[2 * k + 1] =
+    coordinates[2 * v + 1]! + f * (coordinates[2 * v + 3]! - coordinates[2 * v + 1]!);
 }
 
 /**

@@ -45,27 +45,32 @@ export class SegmentGrid {
     this.minY = minY;
     this.columns = Math.floor(width / cellM) + 1;
     this.rows = Math.floor(height / cellM) + 1;
-    const cells = this.columns * this.rows;
+    const columns = this.columns;
+    const cells = columns * this.rows;
+    // Each box's cell range, once (the cells of column() and row()).
+    const range = new Int32Array(4 * count);
+    for (let s = 0; s < count; s++) {
+      range[4 * s] = this.column(boxes[4 * s]!);
+      range[4 * s + 1] = this.column(boxes[4 * s + 2]!);
+      range[4 * s + 2] = this.row(boxes[4 * s + 1]!);
+      range[4 * s + 3] = this.row(boxes[4 * s + 3]!);
+    }
     const cellStart = new Uint32Array(cells + 1);
     for (let s = 0; s < count; s++) {
-      const c0 = this.column(boxes[4 * s]!);
-      const c1 = this.column(boxes[4 * s + 2]!);
-      const r0 = this.row(boxes[4 * s + 1]!);
-      const r1 = this.row(boxes[4 * s + 3]!);
-      for (let r = r0; r <= r1; r++) {
-        for (let c = c0; c <= c1; c++) cellStart[r * this.columns + c + 1]! += 1;
+      const c0 = range[4 * s]!;
+      const c1 = range[4 * s + 1]!;
+      for (let r = range[4 * s + 2]!; r <= range[4 * s + 3]!; r++) {
+        for (let c = c0; c <= c1; c++) cellStart[r * columns + c + 1]! += 1;
       }
     }
     for (let c = 0; c < cells; c++) cellStart[c + 1]! += cellStart[c]!;
     const items = new Uint32Array(cellStart[cells]!);
     const cursor = cellStart.slice(0, cells);
     for (let s = 0; s < count; s++) {
-      const c0 = this.column(boxes[4 * s]!);
-      const c1 = this.column(boxes[4 * s + 2]!);
-      const r0 = this.row(boxes[4 * s + 1]!);
-      const r1 = this.row(boxes[4 * s + 3]!);
-      for (let r = r0; r <= r1; r++) {
-        for (let c = c0; c <= c1; c++) items[cursor[r * this.columns + c]!++] = s;
+      const c0 = range[4 * s]!;
+      const c1 = range[4 * s + 1]!;
+      for (let r = range[4 * s + 2]!; r <= range[4 * s + 3]!; r++) {
+        for (let c = c0; c <= c1; c++) items[cursor[r * columns + c]!++] = s;
       }
     }
     this.cellStart = cellStart;
@@ -114,10 +119,18 @@ export class SegmentGrid {
     const stamps = this.stamps;
     const items = this.items;
     const cellStart = this.cellStart;
-    const c0 = this.column(minX);
-    const c1 = this.column(maxX);
-    const r0 = this.row(minY);
-    const r1 = this.row(maxY);
+    // column() and row(), written out: this runs once per lamp.
+    const cellM = this.cellM;
+    const lastColumn = this.columns - 1;
+    const lastRow = this.rows - 1;
+    let c0 = Math.floor((minX - this.minX) / cellM);
+    let c1 = Math.floor((maxX - this.minX) / cellM);
+    let r0 = Math.floor((minY - this.minY) / cellM);
+    let r1 = Math.floor((maxY - this.minY) / cellM);
+    c0 = c0 < 0 ? 0 : c0 > lastColumn ? lastColumn : c0;
+    c1 = c1 < 0 ? 0 : c1 > lastColumn ? lastColumn : c1;
+    r0 = r0 < 0 ? 0 : r0 > lastRow ? lastRow : r0;
+    r1 = r1 < 0 ? 0 : r1 > lastRow ? lastRow : r1;
     let found = this.found;
     let count = 0;
     for (let r = r0; r <= r1; r++) {

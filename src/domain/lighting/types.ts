@@ -73,9 +73,51 @@ export interface LightingArea {
   polygons: Position[][][];
 }
 
+/**
+ * Paths as columns: the same paths as LightingPath[] without an object per path or position
+ * (what a reader that works on a file's bytes builds: pathsFromScan in inputs-scan.ts). The
+ * model reads the arrays and never changes them.
+ */
+export interface LightingPathColumns {
+  count: number;
+  /** Path p's positions are vertexStart[p] .. vertexStart[p + 1] - 1 (at least 2). */
+  vertexStart: Uint32Array;
+  /** WGS 84 positions: longitude at 2v, latitude at 2v + 1. */
+  lonLat: Float64Array;
+  id: readonly string[];
+  pathClass: readonly (string | null)[];
+  lit: readonly LitValue[];
+  name: readonly (string | null)[];
+}
+
+/** Lamp status codes of LightingLampColumns.status. */
+export const LAMP_STATUS_CODES: readonly LampStatus[] = ["working", "off", "removed"];
+
+/**
+ * Lamps as columns: the same lamps as LightingLamp[] without an object per lamp
+ * (lampsFromScan in inputs-scan.ts). NaN stands for an unknown number.
+ */
+export interface LightingLampColumns {
+  count: number;
+  /** WGS 84 positions: longitude at 2i, latitude at 2i + 1. */
+  lonLat: Float64Array;
+  /**
+   * Lamp i's id and inventory number. Functions, so a reader can make the strings only for
+   * the lamps someone asks about (a city's coverage names none of its 47,000 lamps).
+   */
+  id: (i: number) => string;
+  ref: (i: number) => string | null;
+  poleHeightM: Float64Array;
+  luminousFluxLm: Float64Array;
+  powerW: Float64Array;
+  efficacyLmPerW: Float64Array;
+  /** Index into LAMP_STATUS_CODES. */
+  status: Uint8Array;
+}
+
 export interface LightingInput {
-  paths: readonly LightingPath[];
-  lamps: readonly LightingLamp[];
+  paths: readonly LightingPath[] | LightingPathColumns;
+  lamps: readonly LightingLamp[] | LightingLampColumns;
   observations?: readonly LightingObservation[];
   pois?: readonly LightingPoi[];
   areas?: readonly LightingArea[];
