@@ -6,8 +6,6 @@
  */
 import type { LineString } from "geojson";
 import { useState } from "preact/hooks";
-import pathClassesData from "../../data/path-classes.json";
-import type { PathClassesFile } from "../domain/layers";
 import type {
   AreaSummary,
   ClassSummary,
@@ -16,22 +14,15 @@ import type {
   IlluminanceResult,
   LengthTotals,
 } from "../domain/lighting";
-import { isStringKey } from "../i18n/strings";
-import { label, t } from "../state/i18n";
+import { t } from "../state/i18n";
 import { type LightingRun, lighting, runLighting, selectedGap } from "../state/lighting";
 import { canPublish, publishLighting } from "../state/publish";
 import { hrefFor } from "../state/router";
 import { currentProject, projectLayers, settings } from "../state/store";
 import { Header, LoadingScreen } from "./Header";
 import { LightingMap } from "./LightingMap";
+import { gapReasonTexts, pathClassLabel } from "./lighting-text";
 import { PublishButton } from "./sync/PublishButton";
-
-const PATH_CLASSES = pathClassesData as PathClassesFile;
-
-function pathClassLabel(id: string): string {
-  const found = PATH_CLASSES.classes.find((entry) => entry.id === id);
-  return found ? label(found.label) : t("lightingUnclassified");
-}
 
 function formatNumber(value: number, digits = 0): string {
   const locale = settings.value.language === "sv" ? "sv-SE" : "en-GB";
@@ -384,22 +375,7 @@ function GapList(props: { result: CoverageResult | IlluminanceResult }) {
 function GapRow(props: { gap: DarkGap }) {
   const { gap } = props;
   const open = selectedGap.value === gap.rank;
-  const litKey = `lightingLit_${gap.reasons.lit}`;
-  const reasons = [
-    gap.reasons.nearestWorkingLampM === null
-      ? t("lightingReasonNoLamp")
-      : t("lightingReasonNearest", { distance: formatNumber(gap.reasons.nearestWorkingLampM) }),
-    gap.reasons.offLampIds.length > 0
-      ? t("lightingReasonOff", {
-          count: gap.reasons.offLampIds.length,
-          reported: gap.reasons.reportedBrokenLampIds.length,
-        })
-      : "",
-    isStringKey(litKey) ? t(litKey) : gap.reasons.lit,
-    gap.reasons.darkReportIds.length > 0
-      ? t("lightingReasonDarkReports", { count: gap.reasons.darkReportIds.length })
-      : "",
-  ].filter(Boolean);
+  const reasons = gapReasonTexts(gap);
   const title = `${gap.rank}. ${gap.name ?? pathClassLabel(gap.pathClass)}`;
   return (
     <li class={`gap-row${open ? " gap-row-open" : ""}`}>

@@ -6,70 +6,9 @@
  * by night.
  */
 import { readFile } from "node:fs/promises";
-import AxeBuilder from "@axe-core/playwright";
-import { type BrowserContext, expect, type Locator, type Page, test } from "@playwright/test";
-import {
-  collectConsoleErrors,
-  HELSINKI,
-  projectWithHelsinki,
-  setNight,
-  storedRecords,
-} from "./helpers";
-
-type Position = [number, number];
-
-/** A street lamp of the Helsinki data, and a point on a footway 60 m from any lamp. */
-async function helsinkiPlaces(): Promise<{ lamp: Position; dark: Position; brush: Position }> {
-  const data = JSON.parse(await readFile(HELSINKI, "utf8")) as {
-    features: {
-      geometry: { type: string; coordinates: unknown };
-      properties: Record<string, unknown>;
-    }[];
-  };
-  const lamps = data.features
-    .filter((feature) => feature.properties.highway === "street_lamp")
-    .map((feature) => feature.geometry.coordinates as Position);
-  const metres = (a: Position, b: Position) =>
-    Math.hypot((a[0] - b[0]) * 55_600, (a[1] - b[1]) * 111_200);
-  const lamp = lamps[100]!;
-  let dark: Position | null = null;
-  for (const feature of data.features) {
-    if (feature.properties.highway !== "footway" || feature.geometry.type !== "LineString")
-      continue;
-    for (const vertex of feature.geometry.coordinates as Position[]) {
-      if (metres(vertex, lamp) < 300 && lamps.every((other) => metres(vertex, other) > 60)) {
-        dark = vertex;
-        break;
-      }
-    }
-    if (dark) break;
-  }
-  if (!dark) throw new Error("no dark footway vertex near the lamp");
-  return { lamp, dark, brush: [lamp[0] + 0.0006, lamp[1] + 0.0003] };
-}
-
-async function goTo(context: BrowserContext, page: Page, [longitude, latitude]: Position) {
-  await context.setGeolocation({ longitude, latitude, accuracy: 5 });
-  // The app follows the position through watchPosition: give it a moment to arrive.
-  await page.waitForTimeout(600);
-}
-
-async function report(context: BrowserContext, page: Page, at: Position, category: string) {
-  await goTo(context, page, at);
-  await page.getByRole("button", { name: "Lägg till här" }).tap();
-  await page.getByText(category, { exact: true }).tap();
-  await page.getByRole("button", { name: "Spara", exact: true }).tap();
-  await expect(page.getByRole("heading", { name: "Ny observation" })).toBeHidden();
-}
-
-async function newWalk(page: Page, projectUrl: string, name: string) {
-  await page.goto(projectUrl);
-  await page.getByLabel("Namn på vandringen").fill(name);
-  await page.getByLabel("Område", { exact: true }).fill("Helsingfors centrum");
-  await page.getByRole("button", { name: "Skapa vandring" }).click();
-  await expect(page.getByRole("heading", { name })).toBeVisible();
-  await expect(page.getByTestId("map")).toHaveAttribute("data-ready", "true");
-}
+import { expect, type Locator, type Page, test } from "@playwright/test";
+import { collectConsoleErrors, projectWithHelsinki, setNight, storedRecords } from "./helpers";
+import { goTo, helsinkiPlaces, newWalk, noSeriousAxeFindings, report } from "./plan-helpers";
 
 /** "Kostnad: 1 940 000 kr av 2 000 000 kr" → [1940000, 2000000]. */
 async function summaryCost(summary: Locator): Promise<[number, number]> {
@@ -84,16 +23,6 @@ async function computePlan(page: Page) {
   await page.getByTestId("plan-run").click();
   await expect(page.getByTestId("plan-status")).toContainText("Beräknad", { timeout: 60_000 });
   await expect(page.getByTestId("plan-row").first()).toBeVisible();
-}
-
-async function noSeriousAxeFindings(page: Page, label: string) {
-  const axe = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  const serious = axe.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${label}: ${violation.id} ${violation.nodes[0]?.target}`);
-  expect(serious).toEqual([]);
 }
 
 test("the budget plan: slider, breakdown, follow-up, 24-hour graffiti deadline", async ({

@@ -10,14 +10,11 @@
  */
 import type { FeatureCollection, LineString, Position } from "geojson";
 import { useEffect, useState } from "preact/hooks";
-import pathClassesData from "../../../data/path-classes.json";
-import type { PathClassesFile } from "../../domain/layers";
 import type { ClassSummary, DarkGap } from "../../domain/lighting";
 import type { BenefitWeights, CostCatalogue } from "../../domain/plan/catalogue";
 import { effectiveFollowUp } from "../../domain/plan/follow-up";
 import { benefitCurve, type PlanCandidates, type PlanSelection } from "../../domain/plan/plan";
 import type { PlanAction } from "../../domain/plan/types";
-import { isStringKey } from "../../i18n/strings";
 import { followUps, ownerKey, statusKey } from "../../state/follow-up";
 import { label, t } from "../../state/i18n";
 import { type LightingRun, lighting, runLighting } from "../../state/lighting";
@@ -35,6 +32,7 @@ import { hrefFor } from "../../state/router";
 import { sitesProjectId } from "../../state/sites";
 import { currentProject, GROUPS, type LayerRecord, projectLayers, walks } from "../../state/store";
 import { LoadingScreen } from "../Header";
+import { gapReasonTexts, pathClassLabel } from "../lighting-text";
 import {
   actionLabel,
   dateTime,
@@ -48,7 +46,6 @@ import {
 import { calendarDate, ReportFrame } from "./ReportFrame";
 import { type MapLineLayer, type MapPoint, SvgMap } from "./SvgMap";
 
-const PATH_CLASSES = pathClassesData as PathClassesFile;
 /** Gaps listed in section 2 (the analysis ranks them all). */
 const GAPS_LISTED = 20;
 /** Actions left out of the budget listed briefly (the rest are counted). */
@@ -65,11 +62,6 @@ const STATE_COLOURS: Record<string, string> = {
 };
 const SELECTED_COLOUR = "#0b3d91";
 const TASK_COLOUR = "#222222";
-
-function pathClassLabel(id: string): string {
-  const found = PATH_CLASSES.classes.find((entry) => entry.id === id);
-  return found ? label(found.label) : t("lightingUnclassified");
-}
 
 const km = (metres: number) => formatNumber(metres / 1000, 1);
 const percent = (share: number) => `${formatNumber(share * 100)} %`;
@@ -409,24 +401,7 @@ function Coverage(props: { run: LightingRun }) {
 }
 
 function gapReasons(gap: DarkGap): string {
-  const litKey = `lightingLit_${gap.reasons.lit}`;
-  return [
-    gap.reasons.nearestWorkingLampM === null
-      ? t("lightingReasonNoLamp")
-      : t("lightingReasonNearest", { distance: formatNumber(gap.reasons.nearestWorkingLampM) }),
-    gap.reasons.offLampIds.length > 0
-      ? t("lightingReasonOff", {
-          count: gap.reasons.offLampIds.length,
-          reported: gap.reasons.reportedBrokenLampIds.length,
-        })
-      : "",
-    isStringKey(litKey) ? t(litKey) : gap.reasons.lit,
-    gap.reasons.darkReportIds.length > 0
-      ? t("lightingReasonDarkReports", { count: gap.reasons.darkReportIds.length })
-      : "",
-  ]
-    .filter(Boolean)
-    .join(" ");
+  return gapReasonTexts(gap).join(" ");
 }
 
 function Gaps(props: { run: LightingRun }) {
