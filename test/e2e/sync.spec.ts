@@ -24,6 +24,7 @@ import {
   collectConsoleErrors,
   createProjectAndWalk,
   grantGps,
+  projectWithHelsinki,
   type StoredRecord,
   setNight,
   storedRecords,
@@ -53,9 +54,9 @@ async function newTablet(browser: import("@playwright/test").Browser): Promise<B
   return context;
 }
 
-async function openProject(page: Page) {
+async function openProject(page: Page, name: RegExp = /Västerås 2027/) {
   await page.goto(`${page.url().replace(/#.*$/, "")}#/`);
-  await page.getByRole("link", { name: /Västerås 2027/ }).click();
+  await page.getByRole("link", { name }).click();
   await expect(page.getByTestId("sync-card")).toBeVisible();
 }
 
@@ -199,16 +200,7 @@ test("two tablets sync through a local server; one goes offline, records, comes 
     server,
     "GET",
     `/ogc/projects/${projectId}/collections/observations/items`,
-    (await planner.evaluate(async () => {
-      const open = indexedDB.open("lykta");
-      const db = await new Promise<IDBDatabase>((resolve) => {
-        open.onsuccess = () => resolve(open.result);
-      });
-      const request = db.transaction("meta").objectStore("meta").get("syncConnections");
-      return new Promise<string>((resolve) => {
-        request.onsuccess = () => resolve(request.result[0].token);
-      });
-    })) as string,
+    await plannerToken(planner),
   );
   expect(items.status).toBe(200);
   expect(items.body.numberMatched).toBe(3);
@@ -222,3 +214,97 @@ test("two tablets sync through a local server; one goes offline, records, comes 
   await plannerContext.close();
   await teamContext.close();
 });
+
+test("a planner publishes the lighting analysis; the server's OGC API serves it to a GIS, with a working bbox", async ({
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  dataDir = mkdtempSync(join(tmpdir(), "lykta-e2e-publish-"));
+  server = await startServer({ program: serverProgram(), driver: "pglite", dataDir });
+  const context = await newTablet(browser);
+  const page = await context.newPage();
+  const errors = collectConsoleErrors(page);
+  // A blob the server does not hold yet answers 404 to HEAD (docs/sync.md), which Chromium
+  // logs as a console error; any other 404 is a real one.
+  const notFound: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() === 404)
+      notFound.push(`${response.request().method()} ${response.url()}`);
+  });
+  await projectWithHelsinki(page, "Helsingfors belysning");
+  const projectId = decodeURIComponent(/#\/project\/([^/]+)/.exec(page.url())![1]!);
+  const created = await api<{ plannerCode: { code: string } }>(
+    server,
+    "POST",
+    "/api/v1/admin/projects",
+    ADMIN_TOKEN,
+    { name: "Helsingfors belysning", projectId },
+  );
+  const card = page.getByTestId("sync-card");
+  await card.getByLabel("Serverns adress").fill(server.url);
+  await card.getByLabel("Kod").fill(created.body.plannerCode.code);
+  await card.getByRole("button", { name: "Anslut" }).click();
+  await syncAndWait(page);
+
+  await page.getByRole("link", { name: "Analysera belysningen" }).click();
+  await page.getByLabel("Räckvidd per lampa (meter)").fill("20");
+  await page.getByRole("button", { name: "Analysera", exact: true }).click();
+  await expect(page.getByTestId("lighting-summary")).toContainText("586 lampor");
+  await page.getByTestId("publish-lighting").click();
+  await expect(page.getByText(/objekt i belysningsanalysen är publicerade/)).toBeVisible();
+  const published = Number(
+    /([\d\s\u00a0]+) objekt i belysningsanalysen/
+      .exec(
+        (await page.getByText(/objekt i belysningsanalysen är publicerade/).textContent())!,
+      )![1]!
+      .replace(/[\s\u00a0]/g, ""),
+  );
+  expect(published).toBeGreaterThan(1000);
+  await openProject(page, /Helsingfors belysning/);
+  await syncAndWait(page);
+
+  // A GIS reads it with a read token: every piece, and a bbox that holds a part of them.
+  const read = await api<{ code: string }>(
+    server,
+    "POST",
+    `/api/v1/projects/${projectId}/join-codes`,
+    await plannerToken(page),
+    { role: "read", expiresInHours: 1 },
+  );
+  const gis = await api<{ token: string }>(server, "POST", "/api/v1/join", undefined, {
+    code: read.body.code,
+    deviceId: "qgis",
+  });
+  const items = (query: string) =>
+    api<{ numberMatched: number; features: { properties: Record<string, unknown> }[] }>(
+      server!,
+      "GET",
+      `/ogc/projects/${projectId}/collections/lighting/items?${query}`,
+      gis.body.token,
+    );
+  const all = await items("limit=5");
+  expect(all.status).toBe(200);
+  expect(all.body.numberMatched).toBe(published);
+  expect(all.body.features[0]!.properties).toHaveProperty("state");
+  // Helsinki's centre around the railway station: some pieces, not all.
+  const part = await items("limit=1&bbox=24.935,60.166,24.945,60.172");
+  expect(part.body.numberMatched).toBeGreaterThan(0);
+  expect(part.body.numberMatched).toBeLessThan(published);
+  expect(notFound.filter((line) => !/^HEAD .*\/blobs\/[0-9a-f]{64}$/.test(line))).toEqual([]);
+  expect(errors.filter((text) => !text.includes("status of 404"))).toEqual([]);
+  await context.close();
+});
+
+/** The planner's token, as the app keeps it (meta `syncConnections`). */
+async function plannerToken(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const open = indexedDB.open("lykta");
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      open.onsuccess = () => resolve(open.result);
+    });
+    const request = db.transaction("meta").objectStore("meta").get("syncConnections");
+    return new Promise<string>((resolve) => {
+      request.onsuccess = () => resolve(request.result[0].token);
+    });
+  });
+}
