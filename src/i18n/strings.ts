@@ -1099,6 +1099,8 @@ const sv = {
   "sync.reconnect": "Anslut igen med en ny kod",
   "sync.withheld":
     "{count} ändringar här får inte skickas med din behörighet (till exempel ändringar i projektet eller i ett annat lags vandring). De finns kvar här och kan delas som fil.",
+  "sync.tooLarge":
+    "{count} poster är för stora för servern (till exempel en mycket stor publicering). De ligger kvar här och allt annat har skickats. Be serverns administratör höja gränsen (--body-limit-mb).",
   "sync.role.team": "vandringslag",
   "sync.role.planner": "planerare",
   "sync.role.partner": "partner",
@@ -2225,6 +2227,8 @@ const en: Record<StringKey, string> = {
   "sync.reconnect": "Connect again with a new code",
   "sync.withheld":
     "{count} changes here may not be sent with your role (for example changes to the project or to another team's walk). They stay here and can be shared as a file.",
+  "sync.tooLarge":
+    "{count} records are too large for the server (a very large publication, say). They stay here and everything else was sent. Ask the server's administrator to raise the limit (--body-limit-mb).",
   "sync.role.team": "walk team",
   "sync.role.planner": "planner",
   "sync.role.partner": "partner",

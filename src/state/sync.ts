@@ -58,6 +58,8 @@ export interface SyncStatus {
   pending: OutboxCounts;
   /** Records this tablet's role may not send (they stay here). */
   withheld: number;
+  /** Records the server refused as too large even alone (they stay here). */
+  tooLarge: number;
   lastPulled: number;
   lastPushed: number;
 }
@@ -76,6 +78,7 @@ function status(projectId: string): SyncStatus {
       needsAttention: false,
       pending: EMPTY_COUNTS,
       withheld: 0,
+      tooLarge: 0,
       lastPulled: 0,
       lastPushed: 0,
     }
@@ -254,6 +257,7 @@ export function syncNow(projectId: string): Promise<void> {
         error: null,
         needsAttention: false,
         withheld: summary.withheld,
+        tooLarge: summary.tooLarge.length,
         lastPulled: summary.pulled,
         lastPushed: summary.pushed,
       });

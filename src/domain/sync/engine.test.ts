@@ -216,3 +216,57 @@ describe("join codes", () => {
     expect(parseJoinLink("https://example.org")).toBeNull();
   });
 });
+
+describe("a push the server finds too large (413)", () => {
+  it("is split until it goes; a record too large alone stays in the outbox, the rest is pushed", async () => {
+    const server = fakeServer();
+    const store = new MemorySyncStore();
+    const ctx = testContext("tablet-1", 4);
+    for (let i = 0; i < 7; i++) {
+      store.commit(createObservation(PROJECT, "walk-1", FIELDS, ctx, `obs-${i}`));
+    }
+    const big = createObservation(
+      PROJECT,
+      "walk-1",
+      { ...FIELDS, note: "x".repeat(5000) },
+      ctx,
+      "obs-big",
+    );
+    store.commit(big);
+    // The server takes at most 3 records a push, and never one with a note over 4,000 chars.
+    const push = server.transport.push;
+    let refusals = 0;
+    server.transport.push = async (request) => {
+      const tooBig =
+        request.records.length > 3 ||
+        request.records.some((record) => (record.fields as ObservationFields).note.length > 4000);
+      if (tooBig) {
+        refusals += 1;
+        throw new SyncHttpError(413, "too_large", "body over the limit");
+      }
+      return push(request);
+    };
+    const summary = await syncOnce(server.transport, store, { deviceId: "tablet-1" });
+    expect(refusals).toBeGreaterThan(0);
+    expect(summary.tooLarge).toEqual(["obs-big"]);
+    expect(summary.pushed).toBe(7);
+    expect([...server.records.keys()].sort()).toEqual(
+      Array.from({ length: 7 }, (_, i) => `obs-${i}`).sort(),
+    );
+    // Still waiting here, not lost: the next sync tries it again.
+    expect([...store.outbox]).toEqual(["obs-big"]);
+  });
+
+  it("other failures still stop the sync, with everything still queued", async () => {
+    const server = fakeServer();
+    const store = new MemorySyncStore();
+    store.commit(createObservation(PROJECT, "walk-1", FIELDS, testContext("t", 1), "obs-1"));
+    server.transport.push = async () => {
+      throw new SyncHttpError(503, "unavailable", "database down", 1000);
+    };
+    await expect(syncOnce(server.transport, store, { deviceId: "t" })).rejects.toMatchObject({
+      status: 503,
+    });
+    expect([...store.outbox]).toEqual(["obs-1"]);
+  });
+});

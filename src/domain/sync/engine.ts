@@ -121,6 +121,12 @@ export interface SyncSummary {
   requeued: number;
   /** Records left out of pushes (mayPush). */
   withheld: number;
+  /**
+   * Ids of records the server refused as too large (413) even alone: kept in the outbox,
+   * left out of this sync so the rest goes through. A person has to act (a smaller
+   * publication, a server with a higher --body-limit-mb).
+   */
+  tooLarge: string[];
   conflictsPushed: number;
   conflictsPulled: number;
   blobsUploaded: number;
@@ -164,6 +170,7 @@ export async function syncOnce(
     pulled: 0,
     requeued: 0,
     withheld: 0,
+    tooLarge: [],
     conflictsPushed: 0,
     conflictsPulled: 0,
     blobsUploaded: 0,
@@ -250,6 +257,7 @@ async function pushAll(
   progress: (phase: SyncProgress["phase"]) => void,
 ): Promise<void> {
   const withheld = new Set<string>();
+  const tooLarge = new Set<string>();
   for (let round = 0; round < maxRounds; round++) {
     // Ask for more than a batch so withheld records do not starve the rest.
     const waiting = await store.pendingRecords(pushBatch + withheld.size);
@@ -264,20 +272,56 @@ async function pushAll(
     }
     const conflicts = await store.pendingConflicts(pushBatch * 5);
     if (records.length === 0 && conflicts.length === 0) break;
-    const request: PushRequest = {
-      deviceId: options.deviceId,
-      batchId: newId(),
-      records,
-      conflicts,
-    };
-    await transport.push(request);
-    await store.markPushed(records);
+    const refused = await pushSplitting(transport, options.deviceId, records, conflicts);
+    for (const id of refused) {
+      withheld.add(id);
+      tooLarge.add(id);
+      if (!summary.tooLarge.includes(id)) summary.tooLarge.push(id);
+    }
+    const sent = refused.size === 0 ? records : records.filter((record) => !refused.has(record.id));
+    await store.markPushed(sent);
     if (conflicts.length > 0) await store.markConflictsPushed(conflicts.map((entry) => entry.id));
-    summary.pushed += records.length;
+    summary.pushed += sent.length;
     summary.conflictsPushed += conflicts.length;
     progress("push");
   }
-  summary.withheld = withheld.size;
+  summary.withheld = withheld.size - tooLarge.size;
+}
+
+/**
+ * Push a batch; when the server says it is too large (413), push its halves, down to single
+ * records. Returns the ids of records too large even alone (the rest went through). Pushes
+ * are idempotent, so a half that had gone before its sibling was refused is harmless.
+ */
+async function pushSplitting(
+  transport: SyncTransport,
+  deviceId: string,
+  records: SyncedRecord[],
+  conflicts: ConflictEntry[],
+): Promise<Set<string>> {
+  try {
+    await transport.push({ deviceId, batchId: newId(), records, conflicts });
+    return new Set();
+  } catch (error) {
+    if (!(error instanceof SyncHttpError) || error.status !== 413) throw error;
+    if (records.length === 0) {
+      // Conflict entries only: halves of them; one entry too large is the server's limit.
+      if (conflicts.length <= 1) throw error;
+      const half = Math.ceil(conflicts.length / 2);
+      await pushSplitting(transport, deviceId, [], conflicts.slice(0, half));
+      await pushSplitting(transport, deviceId, [], conflicts.slice(half));
+      return new Set();
+    }
+    if (records.length === 1) {
+      if (conflicts.length === 0) return new Set([records[0]!.id]);
+      await pushSplitting(transport, deviceId, [], conflicts);
+      return pushSplitting(transport, deviceId, records, []);
+    }
+    const middle = Math.ceil(records.length / 2);
+    const first = await pushSplitting(transport, deviceId, records.slice(0, middle), conflicts);
+    const second = await pushSplitting(transport, deviceId, records.slice(middle), []);
+    return new Set([...first, ...second]);
+  }
 }
 
 async function uploadBlobs(

@@ -63,6 +63,11 @@ export function SyncCard(props: { projectId: string }) {
               </dd>
             </div>
           </dl>
+          {status && status.tooLarge > 0 && (
+            <p role="alert" class="field-error">
+              {t("sync.tooLarge", { count: status.tooLarge })}
+            </p>
+          )}
           {status && status.withheld > 0 && (
             <p class="hint">{t("sync.withheld", { count: status.withheld })}</p>
           )}
